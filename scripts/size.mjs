@@ -1,0 +1,47 @@
+// Prints the minified + gzipped size of what a browser downloads, and fails over budget:
+//   the element's own modules (Lit external, bridge included) and the bundle with Lit inlined.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { rollup } from 'rollup';
+import esbuild from 'rollup-plugin-esbuild';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { minify } from '../rollup.config.mjs';
+
+const root = new URL('../', import.meta.url);
+const KB = 1024;
+
+async function ownModules() {
+  const bundle = await rollup({
+    input: fileURLToPath(new URL('src/bundle.ts', root)),
+    external: (id) => id === 'lit' || id.startsWith('lit/'),
+    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: fileURLToPath(new URL('tsconfig.json', root)) }), minify()],
+  });
+  const { output } = await bundle.generate({ format: 'es' });
+  await bundle.close();
+  return output[0].code;
+}
+
+/** Measures each entry; returns rows of { name, bytes, gzip, budget, ok }. */
+export async function measure() {
+  const entries = [
+    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 4 * KB },
+    {
+      name: 'dist/wink-widget.min.js (Lit included)',
+      code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),
+      budget: 10 * KB,
+    },
+  ];
+  return entries.map(({ name, code, budget }) => {
+    const gzip = gzipSync(code, { level: 9 }).length;
+    return { name, bytes: Buffer.byteLength(code), gzip, budget, ok: gzip <= budget };
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = await measure();
+  for (const { name, bytes, gzip, budget, ok } of rows) {
+    console.log(`${ok ? 'ok  ' : 'OVER'} ${name}: ${bytes} B minified, ${gzip} B gzipped (budget ${budget} B, ${((gzip / budget) * 100).toFixed(0)}%)`);
+  }
+  if (rows.some((row) => !row.ok)) process.exit(1);
+}

@@ -1,0 +1,64 @@
+// `npm test`: builds, runs the Node suites (types, build outputs, docs) and the browser suites in
+// headless Chromium, and ends with one line adding them up: `N passed, N failed, N skipped`.
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs a command with its output shown, and resolves with its exit code and output. */
+function run(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        output += chunk;
+        (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+      });
+    }
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * Adds a suite's counts. A suite whose counts cannot be read, or that exits non-zero without a
+ * failed test, counts as one failure: a suite never passes by not reporting.
+ */
+function add({ code, output }, read) {
+  const counts = read(output) ?? { passed: 0, failed: 1, skipped: 0 };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+}
+
+// node --test's spec reporter closes with `ℹ pass N`, `ℹ fail N`, `ℹ skipped N`.
+const nodeCounts = (output) => {
+  const value = (name) => output.match(new RegExp(`^ℹ ${name} (\\d+)$`, 'm'))?.[1];
+  const [passed, failed, skipped] = ['pass', 'fail', 'skipped'].map(value);
+  return passed === undefined ? undefined : { passed: +passed, failed: +(failed ?? 0), skipped: +(skipped ?? 0) };
+};
+
+// test/support/summary-reporter.mjs closes with `browser: N passed, N failed, N skipped` (the
+// runner's progress bar may put terminal escapes in front of it).
+const browserCounts = (output) => {
+  const found = [...output.matchAll(/browser: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)].at(-1);
+  return found && { passed: +found[1], failed: +found[2], skipped: +found[3] };
+};
+
+const build = await run('npm', ['run', 'build']);
+if (build.code !== 0) {
+  totals.failed++;
+} else {
+  const nodeTests = (await readdir(new URL('../test/node/', import.meta.url)))
+    .filter((name) => name.endsWith('.test.mjs'))
+    .map((name) => `test/node/${name}`);
+  const node = await run(process.execPath, ['--test', '--test-reporter=spec', ...nodeTests]);
+  add(node, nodeCounts);
+  const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs']);
+  add(browser, browserCounts);
+}
+
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);

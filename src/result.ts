@@ -1,0 +1,19 @@
+/**
+ * What `show()` gathers during one session, straight from the validated callback details.
+ */
+import type { AccountDetail, AccountErrorDetail, CallbackName, CloseReason, UploadsDetail, WidgetErrorDetail, WinkResult } from './events.js';
+
+export type SessionRecord = Omit<WinkResult, 'reason' | 'error'>;
+
+export const createSessionRecord = (): SessionRecord => ({ accounts: [], errors: [], uploads: [] });
+
+/** Adds one validated callback detail to the record, when it is one that the result reports. */
+export function recordCallback(record: SessionRecord, name: CallbackName, detail: unknown): void {
+  if (name === 'onAccountConnected') record.accounts.push(detail as AccountDetail);
+  else if (name === 'onAccountError') record.errors.push(detail as AccountErrorDetail);
+  else if (name === 'onUploadsCreated') record.uploads.push(...(detail as UploadsDetail).uploads);
+}
+
+/** The result a session ends with. */
+export const toResult = (record: SessionRecord, reason: CloseReason, error?: WidgetErrorDetail): WinkResult =>
+  error ? { reason, ...record, error } : { reason, ...record };

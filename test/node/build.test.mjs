@@ -1,0 +1,58 @@
+// Build outputs: the checked-in bridge module matches its source, the size budgets hold, and the
+// package ships what its exports map promises and nothing else.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { bridgeDocument } from '../../scripts/build-bridge.mjs';
+import { measure } from '../../scripts/size.mjs';
+
+const root = new URL('../../', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+
+test('src/bridge/bridge-document.ts is what scripts/build-bridge.mjs makes of bridge-page.ts', async () => {
+  const { module } = await bridgeDocument();
+  assert.equal(await readFile(new URL('src/bridge/bridge-document.ts', root), 'utf8'), module);
+});
+
+test('size budgets hold (npm run size)', async () => {
+  for (const row of await measure()) {
+    assert.ok(row.ok, `${row.name}: ${row.gzip} B gzipped is over its ${row.budget} B budget`);
+  }
+});
+
+test('the only runtime dependency is lit', () => {
+  assert.deepEqual(Object.keys(pkg.dependencies), ['lit']);
+  assert.equal(pkg.peerDependencies, undefined);
+});
+
+test('every exports condition lists "types" first and points at a built file', async () => {
+  for (const [path, target] of Object.entries(pkg.exports)) {
+    if (typeof target === 'string') {
+      await readFile(new URL(target, root));
+      continue;
+    }
+    assert.equal(Object.keys(target)[0], 'types', `${path}: "types" must come first`);
+    for (const file of Object.values(target)) await readFile(new URL(file, root));
+  }
+});
+
+test('npm pack ships dist and the docs, and no tests or sources of the build', async () => {
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: fileURLToPath(root),
+  });
+  const files = JSON.parse(stdout)[0].files.map((file) => file.path);
+  for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/define.js', 'dist/wink-widget.min.js', 'dist/bridge.html', 'README.md', 'package.json']) {
+    assert.ok(files.includes(expected), `${expected} is not packed`);
+  }
+  const stray = files.filter((file) => /^(test|scripts|demo|src)\/|bridge-page/.test(file));
+  assert.deepEqual(stray, []);
+});
+
+test('sideEffects names exactly the registering files', async () => {
+  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/bundle.js', './dist/wink-widget.min.js']);
+  const index = await readFile(new URL('dist/index.js', root), 'utf8');
+  assert.doesNotMatch(index, /customElements\.define/);
+});

@@ -1,0 +1,177 @@
+// The protocol module on its own: pure functions over unknown data.
+import { expect } from '@open-wc/testing';
+import { WINK_CALLBACKS } from '../src/events.js';
+import {
+  CALLBACK_NAMES,
+  deepFreeze,
+  isBridgeReady,
+  isCallbackName,
+  readCallback,
+  readLaunch,
+  readPortMessage,
+  toCloneable,
+} from '../src/protocol.js';
+
+const account = { accountId: 'a', userId: 'u', providerId: 'p' };
+const ui = { eventName: 'ConsentPageOpened', eventTime: '2026-11-22T10:00:00Z', mode: 'SANDBOX', userId: 'u' };
+
+describe('protocol: message envelopes', () => {
+  it('recognises the handshake, and nothing else as one', () => {
+    expect(isBridgeReady({ wink: 'bridge-ready', v: 1 })).to.equal(true);
+    for (const data of [null, undefined, 'bridge-ready', [], { wink: 'bridge-ready' }, { wink: 'bridge-ready', v: 2 }, { wink: 'opened', v: 1 }]) {
+      expect(isBridgeReady(data), JSON.stringify(data)).to.equal(false);
+    }
+  });
+
+  it('reads a launch with a string sdkUrl and a config record', () => {
+    const launch = { wink: 'launch', v: 1, sdkUrl: 'https://sdk', config: { userToken: 't' } };
+    expect(readLaunch(launch)).to.equal(launch);
+    for (const data of [
+      { ...launch, sdkUrl: 7 },
+      { ...launch, config: null },
+      { ...launch, config: [] },
+      { ...launch, v: '1' },
+      { ...launch, wink: 'Launch' },
+    ]) {
+      expect(readLaunch(data), JSON.stringify(data)).to.equal(undefined);
+    }
+  });
+
+  it('reads port messages: opened, sdk-error with a known code, callback with a known name', () => {
+    const valid = [
+      { wink: 'opened', v: 1 },
+      { wink: 'sdk-error', v: 1, code: 'SDK_LOAD_FAILED', message: 'x' },
+      { wink: 'sdk-error', v: 1, code: 'SDK_ERROR', message: 'x' },
+      { wink: 'callback', v: 1, name: 'onClose', args: ['exit'] },
+    ];
+    for (const data of valid) expect(readPortMessage(data)).to.equal(data);
+    const invalid = [
+      { wink: 'bridge-ready', v: 1 },
+      { wink: 'launch', v: 1, sdkUrl: 'x', config: {} },
+      { wink: 'sdk-error', v: 1, code: 'MISSING_TOKEN', message: 'x' },
+      { wink: 'sdk-error', v: 1, code: 'SDK_ERROR' },
+      { wink: 'callback', v: 1, name: 'onSomethingElse', args: [] },
+      { wink: 'callback', v: 1, name: 'toString', args: [] },
+      { wink: 'callback', v: 1, name: 'onClose', args: 'exit' },
+      { wink: 'callback', v: 2, name: 'onClose', args: [] },
+      42,
+      null,
+    ];
+    for (const data of invalid) expect(readPortMessage(data), JSON.stringify(data)).to.equal(undefined);
+  });
+
+  it('knows exactly the nine callback names, in table order', () => {
+    expect(CALLBACK_NAMES).to.deep.equal(Object.keys(WINK_CALLBACKS));
+    expect(CALLBACK_NAMES).to.have.length(9);
+    expect(isCallbackName('onUIEvent')).to.equal(true);
+    expect(isCallbackName('hasOwnProperty')).to.equal(false);
+  });
+});
+
+describe('protocol: callback payloads', () => {
+  it('maps each callback to its event with a deep-frozen detail', () => {
+    const read = readCallback('onUIEvent', [{ ...ui, account: { providerId: 'p' }, archive: null }]);
+    expect(read).to.deep.equal({ ok: true, type: 'ui-event', detail: { ...ui, account: { providerId: 'p' }, archive: null } });
+    if (!read.ok) throw new Error('unreachable');
+    expect(Object.isFrozen(read.detail)).to.equal(true);
+    expect(Object.isFrozen((read.detail as { account: object }).account)).to.equal(true);
+  });
+
+  const valid: [keyof typeof WINK_CALLBACKS, unknown[]][] = [
+    ['onAccountCreated', [account]],
+    ['onAccountConnected', [{ ...account, extra: 1 }]],
+    ['onAccountRemoved', [account]],
+    ['onAccountError', [{ ...account, errorCode: 'SOMETHING_NEW' }]],
+    ['onTokenExpired', []],
+    ['onTokenExpired', [null]],
+    ['onUploadsCreated', [{ uploads: [], userId: 'u' }]],
+    ['onUploadsRemoved', [{ uploads: [{ anything: true }], userId: 'u' }]],
+    ['onUIEvent', [ui]],
+    ['onUIEvent', [{ ...ui, eventName: 'SomeFutureScreenOpened', account: null, archive: { fileType: 'W2' } }]],
+    ['onClose', ['exit']],
+    ['onClose', [{ reason: 'close' }]],
+  ];
+  for (const [name, args] of valid) {
+    it(`accepts ${name}(${JSON.stringify(args)})`, () => {
+      const read = readCallback(name, args);
+      expect(read.ok).to.equal(true);
+      if (read.ok) expect(read.type).to.equal(WINK_CALLBACKS[name]);
+    });
+  }
+
+  const invalid: [keyof typeof WINK_CALLBACKS, unknown[]][] = [
+    ['onAccountCreated', []],
+    ['onAccountCreated', ['acc-1']],
+    ['onAccountConnected', [{ ...account, userId: 1 }]],
+    ['onAccountRemoved', [[account]]],
+    ['onAccountError', [account]],
+    ['onUploadsCreated', [{ uploads: {}, userId: 'u' }]],
+    ['onUploadsRemoved', [{ uploads: [] }]],
+    ['onUIEvent', [{ ...ui, eventTime: 1732269600000 }]],
+    ['onUIEvent', [{ ...ui, mode: undefined }]],
+    ['onUIEvent', [{ ...ui, account: { accountId: 5 } }]],
+    ['onUIEvent', [{ ...ui, archive: 'W2' }]],
+    ['onClose', []],
+    ['onClose', [{ reason: null }]],
+    ['onClose', [3]],
+  ];
+  for (const [name, args] of invalid) {
+    it(`rejects ${name}(${JSON.stringify(args)}) as INVALID_PAYLOAD, keeping the payload`, () => {
+      const read = readCallback(name, args);
+      expect(read.ok).to.equal(false);
+      if (read.ok) return;
+      expect(read.error.code).to.equal('INVALID_PAYLOAD');
+      expect(read.error.callback).to.equal(name);
+      expect(read.error.payload).to.deep.equal(args.length === 1 ? args[0] : args);
+      expect(Object.isFrozen(read.error)).to.equal(true);
+    });
+  }
+});
+
+describe('protocol: helpers', () => {
+  it('toCloneable keeps data and drops what structured clone or JSON cannot carry', () => {
+    class Custom {
+      field = 1;
+    }
+    const cycle: Record<string, unknown> = { name: 'c' };
+    cycle.self = cycle;
+    const input = {
+      text: 's',
+      number: 1,
+      flag: true,
+      nothing: null,
+      list: [1, () => {}, 'x'],
+      nested: { deep: { ok: 'yes' } },
+      fn: () => {},
+      symbol: Symbol('s'),
+      big: 10n,
+      instance: new Custom(),
+      error: new Error('e'),
+      map: new Map(),
+      date: new Date('2026-11-22T00:00:00Z'),
+      cycle,
+      bare: Object.create(null),
+    };
+    expect(toCloneable(input)).to.deep.equal({
+      text: 's',
+      number: 1,
+      flag: true,
+      nothing: null,
+      list: [1, null, 'x'],
+      nested: { deep: { ok: 'yes' } },
+      date: '2026-11-22T00:00:00.000Z',
+      cycle: { name: 'c' },
+      bare: {},
+    });
+    expect(toCloneable([() => {}, undefined])).to.deep.equal([null, null]);
+    expect(toCloneable(() => {})).to.equal(undefined);
+    expect(structuredClone(toCloneable([document.body, window, input]))).to.deep.equal([null, null, toCloneable(input)]);
+  });
+
+  it('deepFreeze freezes nested records and arrays, and returns its argument', () => {
+    const value = { a: { b: [1, { c: 2 }] } };
+    expect(deepFreeze(value)).to.equal(value);
+    expect(Object.isFrozen(value.a.b)).to.equal(true);
+    expect(Object.isFrozen(value.a.b[1])).to.equal(true);
+  });
+});

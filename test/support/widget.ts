@@ -1,0 +1,98 @@
+// Helpers shared by the browser tests: where the SDK double lives, a bounded event recorder and
+// a fixture that mounts a widget with its listeners attached before the bridge can post.
+import { fixtureSync, html } from '@open-wc/testing';
+import { WINK_CALLBACKS, type WinkWidgetEventName } from '../../src/index.js';
+import type { WinkWidget } from '../../src/index.js';
+import '../../src/define.js';
+
+export const DOUBLE_URL = new URL('/test/fixtures/sdk-double.js', location.href).href;
+
+/** Every event name the element can dispatch, from the table. */
+export const EVENT_TYPES: WinkWidgetEventName[] = [...Object.values(WINK_CALLBACKS), 'widget-open', 'widget-error'];
+
+/** The same server on a genuinely different origin (localhost ↔ 127.0.0.1). */
+export const OTHER_ORIGIN = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+
+export interface LoggedEvent {
+  type: string;
+  detail: any;
+  event: CustomEvent;
+}
+
+/** Records the element's events in order; `until` waits for one, bounded by a timeout. */
+export class EventLog {
+  readonly entries: LoggedEvent[] = [];
+  #waiters = new Set<() => void>();
+
+  constructor(target: EventTarget, types: readonly string[] = EVENT_TYPES) {
+    for (const type of types) {
+      target.addEventListener(type, (event) => {
+        this.entries.push({ type, detail: (event as CustomEvent).detail, event: event as CustomEvent });
+        for (const wake of this.#waiters) wake();
+      });
+    }
+  }
+
+  get types(): string[] {
+    return this.entries.map((entry) => entry.type);
+  }
+
+  of(type: string): LoggedEvent[] {
+    return this.entries.filter((entry) => entry.type === type);
+  }
+
+  /** Resolves with the `count`-th event of `type`; rejects after `timeout` ms. */
+  until(type: string, { count = 1, timeout = 5000 } = {}): Promise<LoggedEvent> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.of(type)[count - 1];
+        if (!found) return false;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`No ${type} #${count} within ${timeout} ms; got: ${this.types.join(', ') || 'nothing'}`));
+      }, timeout);
+      if (!check()) this.#waiters.add(check);
+    });
+  }
+}
+
+export interface MountOptions {
+  token?: string;
+  play?: unknown[][];
+  options?: Record<string, unknown>;
+  open?: boolean;
+  modal?: boolean;
+  sdkUrl?: string;
+  configure?: (el: WinkWidget) => void;
+}
+
+/** Mounts `<wink-widget>` on the SDK double, recording its events from before the first launch. */
+export function mountWidget({
+  token = 'tok-test',
+  play = [],
+  options = {},
+  open = true,
+  modal = false,
+  sdkUrl = DOUBLE_URL,
+  configure,
+}: MountOptions = {}): { el: WinkWidget; log: EventLog } {
+  const el = fixtureSync<WinkWidget>(html`<wink-widget sdk-url=${sdkUrl} template-id="wtpl-test"></wink-widget>`);
+  const log = new EventLog(el);
+  el.token = token;
+  el.options = { play, ...options };
+  el.modal = modal;
+  configure?.(el);
+  el.open = open;
+  return { el, log };
+}
+
+/** Resolves after `el` has finished its current update, and then one more task. */
+export const settle = async (el: WinkWidget) => {
+  await el.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve));
+};

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
+import { summaryReporter } from './test/support/summary-reporter.mjs';
+
+export default {
+  files: ['test/**/*.test.ts', '!test/node/**'],
+  nodeResolve: true,
+  rootDir: '.',
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS },
+    }),
+  ],
+  concurrency: 2,
+  // Lit announces its development build in every page; the tests run it on purpose.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  testFramework: { config: { timeout: 10000 } },
+  testsFinishTimeout: 180000,
+  reporters: [defaultReporter(), summaryReporter()],
+  middleware: [
+    // The shipped bridge page exactly as built, without the dev server's HTML transforms.
+    async (context, next) => {
+      if (context.path !== '/dist/bridge.html') return next();
+      context.type = 'html';
+      context.body = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+    },
+    // `/test/redirect?to=URL`: lets a test send the bridge iframe to another origin.
+    (context, next) => {
+      if (context.path !== '/test/redirect') return next();
+      context.redirect(String(context.query.to));
+    },
+    // `/test/late-bridge.html`: the built bridge, held back until its parent posts 'go', so that
+    // a test can act while the element is still waiting for the handshake.
+    async (context, next) => {
+      if (context.path !== '/test/late-bridge.html') return next();
+      const page = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+      context.type = 'html';
+      context.body = page.replace(
+        /<script>([\s\S]*)<\/script>/,
+        (_, script) =>
+          `<script>addEventListener('message', function go(event) { if (event.data !== 'go') return; removeEventListener('message', go); ${script} });</script>`,
+      );
+    },
+  ],
+};
