@@ -172,3 +172,23 @@ describe('<wink-widget> accessibility', () => {
     expect(el.shadowRoot!.querySelector('dialog')!.getAttribute('aria-label')).to.equal('Connect your employer');
   });
 });
+
+describe('<wink-widget> loading slot', () => {
+  it('shows slotted loading content only while the widget loads', async () => {
+    let answer!: (token: string) => void;
+    const { el, log } = mountWidget({
+      configure: (widget) => {
+        widget.tokenProvider = () => new Promise<string>((resolve) => (answer = resolve));
+        widget.innerHTML = '<p slot="loading">Connecting…</p>';
+      },
+    });
+    await el.updateComplete;
+    const slot = () => el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="loading"]');
+    expect(el.state).to.equal('loading');
+    expect(slot()!.assignedElements().map((node) => node.textContent)).to.deep.equal(['Connecting…']);
+    answer('tok-slow');
+    await log.until('widget-open');
+    await el.updateComplete;
+    expect(slot()).to.equal(null);
+  });
+});
