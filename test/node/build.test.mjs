@@ -52,7 +52,7 @@ test('npm pack ships dist and the docs, and no tests or sources of the build', a
 });
 
 test('sideEffects names exactly the registering files', async () => {
-  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/bundle.js', './dist/wink-widget.min.js']);
+  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/bundle.js', './dist/wink-widget.min.js', './dist/simulator.js']);
   const index = await readFile(new URL('dist/index.js', root), 'utf8');
   assert.doesNotMatch(index, /customElements\.define/);
 });

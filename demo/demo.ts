@@ -1,0 +1,105 @@
+// The demo page: one <wink-widget> on the simulator (or the real SDK with a real token), controls
+// to open it and replay the simulator's scenarios, and a live log of every event it dispatches.
+import '../src/define.js';
+import { DEFAULT_SDK_URL, WINK_CALLBACKS, type WinkWidget, type WinkWidgetEventName } from '../src/index.js';
+import { SCENARIOS, type ScenarioName } from '../src/simulator/scenarios.js';
+
+const SIMULATOR_URL = '/dist/simulator.js';
+const BASE_OPTIONS = {
+  companyName: 'Acme Lending',
+  enableUpload: true,
+  topProviders: ['contoso-payroll', 'northwind'],
+};
+const EVENTS: WinkWidgetEventName[] = ['widget-open', ...Object.values(WINK_CALLBACKS), 'widget-error'];
+
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const widget = $<WinkWidget>('#widget');
+const log = $<HTMLOListElement>('#log');
+const mode = $('#mode');
+
+async function fetchLinkToken(): Promise<string> {
+  const response = await fetch('/demo/api/link-token', { method: 'POST' });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message ?? `link-token answered ${response.status}`);
+  return body.accessToken;
+}
+
+function setMode(label: string, real: boolean) {
+  mode.textContent = label;
+  mode.classList.toggle('real', real);
+  for (const button of document.querySelectorAll<HTMLButtonElement>('#scenario-buttons button')) button.disabled = real;
+}
+
+function logEvent(event: CustomEvent) {
+  const item = document.createElement('li');
+  const time = document.createElement('time');
+  const now = new Date();
+  time.dateTime = now.toISOString();
+  time.textContent = now.toLocaleTimeString(undefined, { hour12: false }) + `.${String(now.getMilliseconds()).padStart(3, '0')}`;
+  const name = document.createElement('span');
+  name.className = `name${event.type === 'widget-error' ? ' error' : ''}`;
+  name.textContent = event.type;
+  const detail = document.createElement('pre');
+  detail.textContent = JSON.stringify(event.detail, null, 2);
+  item.dataset.event = event.type;
+  item.append(time, name, detail);
+  log.prepend(item);
+}
+
+function open(modal: boolean) {
+  widget.modal = modal;
+  void widget.show();
+}
+
+const config: { sdk: 'simulator' | 'smile' } = await (await fetch('/demo/api/config')).json().catch(() => ({ sdk: 'simulator' }));
+widget.tokenProvider = fetchLinkToken;
+if (config.sdk === 'smile') {
+  widget.sdkUrl = DEFAULT_SDK_URL;
+  setMode('Smile sandbox (real SDK)', true);
+} else {
+  widget.sdkUrl = SIMULATOR_URL;
+  widget.options = BASE_OPTIONS;
+  setMode('Offline simulator', false);
+}
+
+for (const type of EVENTS) widget.addEventListener(type, logEvent as EventListener);
+new MutationObserver(() => ($('#state').textContent = widget.state)).observe(widget, { attributeFilter: ['state'] });
+
+const scenarioButtons = $('#scenario-buttons');
+for (const [name, scenario] of Object.entries(SCENARIOS) as [ScenarioName, { description: string }][]) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = name;
+  button.title = scenario.description;
+  button.dataset.scenario = name;
+  button.disabled = config.sdk === 'smile';
+  button.addEventListener('click', () => {
+    widget.options = { ...BASE_OPTIONS, simulator: { scenario: name, delay: 700 } };
+    if (!widget.open) open(widget.modal);
+  });
+  scenarioButtons.append(button);
+}
+
+$('#open-inline').addEventListener('click', () => {
+  widget.options = config.sdk === 'smile' ? undefined : BASE_OPTIONS;
+  open(false);
+});
+$('#open-modal').addEventListener('click', () => {
+  widget.options = config.sdk === 'smile' ? undefined : BASE_OPTIONS;
+  open(true);
+});
+$('#close').addEventListener('click', () => widget.close());
+$('#clear-log').addEventListener('click', () => log.replaceChildren());
+$<HTMLFormElement>('#paste-token').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('#pasted-token');
+  const token = input.value.trim();
+  if (!token) return;
+  input.value = '';
+  widget.tokenProvider = undefined;
+  widget.options = undefined;
+  widget.sdkUrl = DEFAULT_SDK_URL;
+  widget.token = token;
+  setMode('Real SDK with a pasted token', true);
+  if (!widget.open) open(widget.modal);
+});

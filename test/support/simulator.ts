@@ -1,0 +1,33 @@
+// Real input into the simulator inside the widget's iframe: the runner locates an element in the
+// frame, then the mouse and keyboard act on it as a person's would.
+import { executeServerCommand, sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { LoggedEvent } from './widget.js';
+
+export const SIMULATOR_URL = new URL('/dist/simulator.js', location.href).href;
+
+export async function click(selector: string): Promise<void> {
+  const { x, y } = await executeServerCommand<{ x: number; y: number }, { selector: string }>('locate-in-simulator', { selector });
+  await sendMouse({ type: 'click', position: [x, y] });
+}
+
+export async function typeInto(selector: string, text: string): Promise<void> {
+  await click(selector);
+  await sendKeys({ type: text });
+}
+
+export const press = (key: string) => sendKeys({ press: key });
+
+/** An event as one short string: its name, and what tells it apart (screen, reason, code). */
+export function brief({ type, detail }: LoggedEvent): string {
+  switch (type) {
+    case 'ui-event':
+      return `ui-event:${detail.eventName}`;
+    case 'widget-close':
+      return `widget-close:${detail.reason}`;
+    case 'account-error':
+    case 'widget-error':
+      return `${type}:${detail.errorCode ?? detail.code}`;
+    default:
+      return type;
+  }
+}
