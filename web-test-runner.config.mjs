@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { demoApi } from './demo/server.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
@@ -24,6 +25,8 @@ export default {
   testsFinishTimeout: 180000,
   reporters: [defaultReporter(), summaryReporter()],
   middleware: [
+    // The demo server's API (simulator tokens), which the demo and framework example pages call.
+    demoApi({ smile: undefined }),
     // The shipped bridge page exactly as built, without the dev server's HTML transforms.
     async (context, next) => {
       if (context.path !== '/dist/bridge.html') return next();

@@ -77,10 +77,6 @@ export function demoApi(settings) {
       }
       return;
     }
-    if (context.path === '/') {
-      context.redirect('/demo/');
-      return;
-    }
     return next();
   };
 }
@@ -93,7 +89,7 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
       rootDir: root,
       port: settings.port,
       nodeResolve: true,
-      middleware: [demoApi(settings)],
+      middleware: [(context, next) => (context.path === '/' ? context.redirect('/demo/') : next()), demoApi(settings)],
       plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })],
     },
     readCliArgs: false,

@@ -92,7 +92,10 @@ export class WinkWidget extends LitElement {
   /** While true the widget is launched and shown, like `<dialog open>`. */
   declare open: boolean;
 
-  /** Show the widget in a native modal `<dialog>` instead of inline. */
+  /**
+   * Show the widget in a native modal `<dialog>` (top layer, inert page, focus back to the opener
+   * on close) instead of inline, where it fills the element's box (600px tall unless sized).
+   */
   declare modal: boolean;
 
   /** The SDK script. */
@@ -104,7 +107,7 @@ export class WinkWidget extends LitElement {
   /** The iframe's sandbox tokens. */
   declare sandbox: string;
 
-  /** The iframe's accessible title. */
+  /** The accessible name of the iframe, and of the dialog in modal mode. */
   declare label: string;
 
   /** Milliseconds allowed for the bridge and the SDK to come up. */

@@ -1,0 +1,38 @@
+// `cem analyze` (run by `npm run build`): the Custom Elements Manifest, from the sources' JSDoc,
+// describing the shipped files (dist/*.js) and only the public API.
+const shipped = (path) => path?.replace(/^\/?src\//, 'dist/').replace(/\.ts$/, '.js');
+
+/** Points every module path at the file that ships, and keeps private members out. */
+function publicShippedApi() {
+  return {
+    name: 'wink-widget-public-shipped-api',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules) {
+        module.path = shipped(module.path);
+        for (const declaration of module.declarations ?? []) {
+          if (declaration.members) {
+            declaration.members = declaration.members.filter(
+              (member) => member.privacy !== 'private' && !member.name.startsWith('#'),
+            );
+          }
+          // An attribute's default is its property's (the analyzer leaves constant names there).
+          for (const attribute of declaration.attributes ?? []) {
+            const field = declaration.members?.find((member) => member.name === attribute.fieldName);
+            if (field?.default !== undefined) attribute.default = field.default;
+          }
+        }
+        for (const entry of module.exports ?? []) {
+          if (entry.declaration?.module) entry.declaration.module = shipped(entry.declaration.module);
+        }
+      }
+    },
+  };
+}
+
+export default {
+  globs: ['src/**/*.ts'],
+  exclude: ['src/bridge/bridge-page.ts', 'src/simulator/**', 'src/frameworks/**', 'src/webhooks/**'],
+  litelement: true,
+  packagejson: false,
+  plugins: [publicShippedApi()],
+};

@@ -1,0 +1,78 @@
+// Each framework example, as its own page: the app mounts, a person opens the widget and connects
+// an account on the simulator, and the app's own handlers show what they received.
+import { expect } from '@open-wc/testing';
+import { sendMouse, setViewport } from '@web/test-runner-commands';
+import type { WinkWidget } from '../../src/index.js';
+import { click, press, typeInto } from '../support/simulator.js';
+import { EventLog } from '../support/widget.js';
+
+/** Loads an example page in a frame and resolves once its app has drawn its button. */
+async function loadExample(framework: string): Promise<HTMLIFrameElement> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'display:block;border:0;width:880px;height:860px';
+  document.body.prepend(frame);
+  await new Promise((resolve) => {
+    frame.addEventListener('load', resolve, { once: true });
+    frame.src = `/demo/frameworks/${framework}/index.html`;
+  });
+  const started = Date.now();
+  while (!frame.contentDocument!.querySelector('button')) {
+    if (Date.now() - started > 5000) throw new Error(`the ${framework} app never drew its button`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return frame;
+}
+
+/** A real mouse click on an element of the example page. */
+async function clickInPage(frame: HTMLIFrameElement, element: Element) {
+  const outer = frame.getBoundingClientRect();
+  const inner = element.getBoundingClientRect();
+  await sendMouse({
+    type: 'click',
+    position: [Math.round(outer.x + inner.x + inner.width / 2), Math.round(outer.y + inner.y + inner.height / 2)],
+  });
+}
+
+describe('framework examples', function () {
+  this.timeout(20000);
+
+  before(() => setViewport({ width: 1000, height: 900 }));
+
+  for (const framework of ['html', 'vue', 'react', 'svelte']) {
+    it(`${framework}: the app's handlers receive account-connected and widget-close`, async () => {
+      const frame = await loadExample(framework);
+      try {
+        const page = frame.contentDocument!;
+        const widget = page.querySelector<WinkWidget>('wink-widget')!;
+        // An observer of our own, to compare the app's output with what the element dispatched.
+        const log = new EventLog(widget);
+        expect(widget.open).to.equal(false);
+        await clickInPage(frame, page.querySelector('button')!);
+        await log.until('ui-event');
+        expect(widget.open).to.equal(true);
+        await click('[data-action="continue"]');
+        await click('[data-provider="northwind"]');
+        await typeInto('input[name="username"]', 'ryan1234@smileapi.io');
+        await typeInto('input[name="password"]', '654321');
+        await press('Enter');
+        const connected = await log.until('account-connected');
+        await click('[data-action="done"]');
+        await log.until('widget-close');
+
+        const { accountId, userId, providerId } = connected.detail;
+        expect(providerId).to.equal('northwind');
+        const rendered = () => [...page.querySelectorAll('li')].map((item) => item.textContent!.trim().replace(/\s+/g, ' '));
+        const status = () => page.querySelector('[role="status"]:not([hidden])')?.textContent?.trim();
+        // Frameworks render on their own schedule; wait (bounded) for the handlers' output.
+        const started = Date.now();
+        while (status() !== 'Closed: exit' && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(rendered()).to.deep.equal([`Connected northwind · ${accountId} · ${userId}`]);
+        expect(status()).to.equal('Closed: exit');
+        expect(widget.open).to.equal(false);
+        expect(widget.getAttribute('template-id')).to.equal(`wtpl-${framework}-example`);
+      } finally {
+        frame.remove();
+      }
+    });
+  }
+});

@@ -1,0 +1,62 @@
+// The Custom Elements Manifest: current with the sources, describing the shipped files, in step
+// with the event table, and the source of the README's API reference.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { WINK_CALLBACKS } from '../../dist/index.js';
+import { withApi } from '../../scripts/api-docs.mjs';
+
+const root = new URL('../../', import.meta.url);
+const read = async (path) => readFile(new URL(path, root), 'utf8');
+const manifest = JSON.parse(await read('custom-elements.json'));
+const element = manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'wink-widget');
+
+test('custom-elements.json is what the analyzer makes of the sources now', async () => {
+  const outdir = 'node_modules/.cache/cem-check';
+  await promisify(execFile)(process.execPath, [fileURLToPath(new URL('node_modules/@custom-elements-manifest/analyzer/cem.js', root)), 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', outdir, '--quiet'], { cwd: fileURLToPath(root) });
+  assert.deepEqual(JSON.parse(await read(`${outdir}/custom-elements.json`)), manifest, 'custom-elements.json is stale: run `npm run build`');
+});
+
+test('package.json points at the manifest, and every module path is a shipped file', async () => {
+  const pkg = JSON.parse(await read('package.json'));
+  assert.equal(pkg.customElements, 'custom-elements.json');
+  for (const module of manifest.modules) {
+    assert.match(module.path, /^dist\/.+\.js$/);
+    await access(new URL(module.path, root));
+  }
+});
+
+test('every event of the table is in the manifest, typed with its detail', async () => {
+  const table = await read('dist/events.d.ts');
+  const detailOf = Object.fromEntries(
+    [...table.matchAll(/(on\w+): \{\s*event: '([a-z-]+)';\s*detail: (\w+);\s*\}/g)].map(([, , event, detail]) => [event, detail]),
+  );
+  assert.deepEqual(Object.keys(detailOf), Object.values(WINK_CALLBACKS));
+  const events = Object.fromEntries(element.events.map((event) => [event.name, event.type.text]));
+  for (const [event, detail] of Object.entries(detailOf)) assert.equal(events[event], `CustomEvent<${detail}>`, event);
+  assert.equal(events['widget-open'], 'CustomEvent<OpenDetail>');
+  assert.equal(events['widget-error'], 'CustomEvent<WidgetErrorDetail>');
+  assert.equal(element.events.length, Object.keys(detailOf).length + 2);
+});
+
+test('the manifest lists every attribute, property, method, part, custom property and slot', () => {
+  const names = (list) => (list ?? []).map((item) => item.name);
+  assert.deepEqual(names(element.attributes).sort(), ['bridge-url', 'label', 'modal', 'open', 'sandbox', 'sdk-url', 'state', 'template-id', 'timeout', 'token']);
+  assert.deepEqual(
+    names(element.members.filter((member) => member.kind === 'field')).sort(),
+    ['bridgeUrl', 'callbacks', 'label', 'modal', 'open', 'options', 'sandbox', 'sdkUrl', 'state', 'templateId', 'timeout', 'token', 'tokenProvider'],
+  );
+  assert.deepEqual(names(element.members.filter((member) => member.kind === 'method')), ['show', 'close']);
+  assert.deepEqual(names(element.cssParts), ['base', 'dialog', 'frame']);
+  assert.deepEqual(names(element.cssProperties), ['--wink-widget-dialog-width', '--wink-widget-dialog-height', '--wink-widget-backdrop']);
+  assert.deepEqual(names(element.slots), ['loading']);
+  for (const member of element.members) assert.ok(member.description, `${member.name} has no description`);
+});
+
+test('the README API reference is rendered from the manifest', async () => {
+  const readme = await read('README.md');
+  assert.equal(withApi(readme, manifest), readme, 'README.md API reference is stale: run `npm run build`');
+});
