@@ -7,11 +7,20 @@ import esbuild from 'rollup-plugin-esbuild';
 
 export const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
 
+/** Emits dist/bridge.html: the page of the compiled BRIDGE_HTML, for `bridge-url`. */
+const bridgePage = () => ({
+  name: 'bridge-page',
+  async generateBundle() {
+    const { BRIDGE_HTML } = await import('./dist/bridge/bridge-document.js');
+    this.emitFile({ type: 'asset', fileName: 'bridge.html', source: BRIDGE_HTML });
+  },
+});
+
 export default [
   {
     input: 'src/bundle.ts',
-    output: { file: 'dist/wink-widget.min.js', format: 'es', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify()],
+    output: { dir: 'dist', entryFileNames: 'wink-widget.min.js', format: 'es', sourcemap: true },
+    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify(), bridgePage()],
   },
   {
     input: 'src/simulator/index.ts',

@@ -1,10 +1,10 @@
-// Builds the bridge page (SPEC §4) from src/bridge/bridge-page.ts into
-//   src/bridge/bridge-document.ts  the srcdoc string and its CSP hash, checked in;
-//   dist/bridge.html               the same page, for `bridge-url`.
-// `--check` only verifies that the checked-in module matches its source.
+// Generates src/bridge/bridge-document.ts (checked in) from src/bridge/bridge-page.ts: the bridge
+// page of SPEC §4 as a constant string, and the CSP hash of its inline script. The same page
+// ships as dist/bridge.html, written by rollup from the compiled module. A test checks that the
+// checked-in module matches its source.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
@@ -36,16 +36,6 @@ export const BRIDGE_CSP_HASH = ${JSON.stringify(hash)};
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { html, module } = await bridgeDocument();
-  if (process.argv.includes('--check')) {
-    const current = await readFile(modulePath, 'utf8').catch(() => '');
-    if (current !== module) {
-      console.error('src/bridge/bridge-document.ts is stale: run `npm run build`.');
-      process.exit(1);
-    }
-  } else {
-    await writeFile(modulePath, module);
-    await mkdir(new URL('dist/', root), { recursive: true });
-    await writeFile(new URL('dist/bridge.html', root), html);
-  }
+  const { module } = await bridgeDocument();
+  if ((await readFile(modulePath, 'utf8').catch(() => '')) !== module) await writeFile(modulePath, module);
 }
