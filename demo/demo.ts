@@ -1,5 +1,6 @@
 // The demo page: one <wink-widget> on the simulator (or the real SDK with a real token), controls
-// to open it and replay the simulator's scenarios, and a live log of every event it dispatches.
+// to open it and replay the simulator's scenarios, and a live log of every event it dispatches,
+// next to the verified webhooks that the demo server receives.
 import '../src/define.js';
 import { DEFAULT_SDK_URL, WINK_CALLBACKS, type WinkWidget, type WinkWidgetEventName } from '../src/index.js';
 import { SCENARIOS, type ScenarioName } from '../src/simulator/scenarios.js';
@@ -31,20 +32,39 @@ function setMode(label: string, real: boolean) {
 }
 
 function logEvent(event: CustomEvent) {
+  log.prepend(logItem(event.type, event.type === 'widget-error' ? 'error' : 'callback', event.detail));
+  // Offline, the demo server plays Smile's backend too: it sends itself the matching webhooks.
+  if (config.sdk === 'simulator') {
+    void fetch('/demo/api/simulate-webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event: event.type, detail: event.detail }),
+    });
+  }
+}
+
+function logItem(name: string, kind: 'callback' | 'error' | 'webhook', detail: unknown): HTMLLIElement {
   const item = document.createElement('li');
   const time = document.createElement('time');
   const now = new Date();
   time.dateTime = now.toISOString();
   time.textContent = now.toLocaleTimeString(undefined, { hour12: false }) + `.${String(now.getMilliseconds()).padStart(3, '0')}`;
-  const name = document.createElement('span');
-  name.className = `name${event.type === 'widget-error' ? ' error' : ''}`;
-  name.textContent = event.type;
-  const detail = document.createElement('pre');
-  detail.textContent = JSON.stringify(event.detail, null, 2);
-  item.dataset.event = event.type;
-  item.append(time, name, detail);
-  log.prepend(item);
+  const label = document.createElement('span');
+  label.className = `name ${kind}`;
+  label.textContent = kind === 'webhook' ? `webhook ${name}` : name;
+  const body = document.createElement('pre');
+  body.textContent = JSON.stringify(detail, null, 2);
+  item.dataset[kind === 'webhook' ? 'webhook' : 'event'] = name;
+  item.className = kind;
+  item.append(time, label, body);
+  return item;
 }
+
+// Verified webhooks, as the demo server receives them.
+new EventSource('/demo/api/webhooks/stream').addEventListener('message', (message) => {
+  const event = JSON.parse(message.data);
+  log.prepend(logItem(event.type, 'webhook', event));
+});
 
 function open(modal: boolean) {
   widget.modal = modal;

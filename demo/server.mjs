@@ -1,11 +1,16 @@
-// The demo's server (`npm start`): serves demo/ with the dev server, and mints Link tokens the
-// way an integrator's backend would. With SMILE_API_KEY and SMILE_API_SECRET set, it calls
-// POST /users on Smile's sandbox API and the page runs the real SDK; without them, it mints
-// simulator tokens and the page runs the offline simulator. The secret never leaves this process.
+// The demo's server (`npm start`): serves demo/ with the dev server, and plays an integrator's
+// backend. It mints Link tokens: with SMILE_API_KEY and SMILE_API_SECRET set, with POST /users on
+// Smile's sandbox API (the page then runs the real SDK); without them, simulator tokens (the page
+// runs the offline simulator). It receives Smile webhooks at POST /webhooks/smile, verified with
+// SMILE_WEBHOOK_SECRET, and streams the verified events to the page. In simulator mode it also
+// sends itself the signed webhooks that Smile would send for the simulated flows. No secret ever
+// leaves this process.
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSimulatorToken } from '../dist/simulator/token.js';
+import { WebhookDeduplicator, WebhookVerificationError, parseWebhook } from '../dist/webhooks/index.js';
 
 export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -46,9 +51,113 @@ export async function mintSmileToken({ apiHost, apiKey, apiSecret, fetchImpl = f
 export function demoSettings(env = process.env) {
   const apiKey = env.SMILE_API_KEY;
   const apiSecret = env.SMILE_API_SECRET;
+  const smile = apiKey && apiSecret ? { apiHost: env.SMILE_API_HOST || SANDBOX_API_HOST, apiKey, apiSecret } : undefined;
   return {
-    smile: apiKey && apiSecret ? { apiHost: env.SMILE_API_HOST || SANDBOX_API_HOST, apiKey, apiSecret } : undefined,
+    smile,
     port: env.PORT ? Number(env.PORT) : undefined,
+    // Offline, the demo signs its own simulated webhooks, so it can make up a secret.
+    webhookSecret: env.SMILE_WEBHOOK_SECRET || (smile ? undefined : randomBytes(32).toString('hex')),
+  };
+}
+
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+async function readBody(request) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += chunk.length;
+    if (size > MAX_WEBHOOK_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * POST /webhooks/smile, as an integrator's server would have it: verify, dedupe on the event id
+ * (Smile delivers at least once), answer 2xx or 4xx, and hand each new event to `onEvent`.
+ */
+export function webhookReceiver({ secret, onEvent }) {
+  const dedupe = new WebhookDeduplicator();
+  return async (context, next) => {
+    if (context.path !== '/webhooks/smile') return next();
+    if (context.method !== 'POST') {
+      context.status = 405;
+      return;
+    }
+    if (!secret) {
+      context.status = 503;
+      context.body = { error: 'NOT_CONFIGURED', message: 'Set SMILE_WEBHOOK_SECRET to receive webhooks.' };
+      return;
+    }
+    const raw = await readBody(context.req);
+    if (!raw) {
+      context.status = 413;
+      return;
+    }
+    try {
+      const event = await parseWebhook(raw, context.req.headers, secret);
+      const fresh = dedupe.firstSeen(event.id);
+      if (fresh) onEvent(event);
+      context.body = { received: true, duplicate: !fresh };
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      context.status = error.code === 'MISSING_SIGNATURE' || error.code === 'BAD_SIGNATURE' ? 401 : 400;
+      context.body = { error: error.code, message: error.message };
+    }
+  };
+}
+
+/** The webhooks Smile sends for what a widget event reports, as [type, data] pairs. */
+export function webhooksFor(eventName, detail) {
+  const account = (extra = {}) => ({ userId: detail.userId, accountId: detail.accountId, providerId: detail.providerId, ...extra });
+  const archives = (type) => (detail.uploads ?? []).map((upload) => [type, { userId: detail.userId, archiveId: upload.id }]);
+  switch (eventName) {
+    case 'account-created':
+      return [['ACCOUNT_CREATED', account()]];
+    case 'account-connected':
+      return [['ACCOUNT_CONNECTED', account()]];
+    case 'account-error':
+      return [['ACCOUNT_FAILED', account({ errorCode: detail.errorCode })]];
+    case 'account-removed':
+      return [['ACCOUNT_DISCONNECTED', account()]];
+    case 'uploads-created':
+      return archives('ARCHIVE_STARTED');
+    case 'uploads-removed':
+      return archives('ARCHIVE_REVOKED');
+    default:
+      return [];
+  }
+}
+
+/** Signs and POSTs a webhook to `url`, as Smile does. */
+export async function deliverWebhook(url, secret, type, data) {
+  const body = JSON.stringify({ id: `et-${randomBytes(16).toString('hex')}`, version: 1, type, createdAt: new Date().toISOString(), data });
+  const signature = createHmac('sha512', secret).update(body).digest('hex');
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'smile-signature': signature }, body });
+  return response.status;
+}
+
+/** Server-sent events: every verified webhook, to every open demo page. */
+function webhookStream() {
+  const clients = new Set();
+  return {
+    publish(event) {
+      for (const response of clients) response.write(`data: ${JSON.stringify(event)}\n\n`);
+    },
+    middleware: (context, next) => {
+      if (context.path !== '/demo/api/webhooks/stream') return next();
+      context.respond = false;
+      const response = context.res;
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.write(': connected\n\n');
+      clients.add(response);
+      context.req.on('close', () => clients.delete(response));
+    },
+    close() {
+      for (const response of clients) response.end();
+      clients.clear();
+    },
   };
 }
 
@@ -81,15 +190,43 @@ export function demoApi(settings) {
   };
 }
 
+/**
+ * In simulator mode, POST /demo/api/simulate-webhook `{ event, detail }` (a widget event the page
+ * saw) makes the server deliver the matching signed webhooks to its own /webhooks/smile.
+ */
+function webhookSimulator(settings, ownUrl) {
+  return async (context, next) => {
+    if (context.path !== '/demo/api/simulate-webhook' || context.method !== 'POST') return next();
+    if (settings.smile) {
+      context.status = 404;
+      return;
+    }
+    const { event, detail } = JSON.parse((await readBody(context.req))?.toString() || '{}');
+    const statuses = [];
+    for (const [type, data] of webhooksFor(event, detail ?? {})) {
+      statuses.push(await deliverWebhook(`${ownUrl()}/webhooks/smile`, settings.webhookSecret, type, data));
+    }
+    context.body = { delivered: statuses };
+  };
+}
+
 /** Starts the demo server; resolves with its URL and a stop function. */
 export async function startDemoServer({ env = process.env, logStartMessage = false } = {}) {
   const settings = demoSettings(env);
+  const stream = webhookStream();
+  let port;
   const server = await startDevServer({
     config: {
       rootDir: root,
       port: settings.port,
       nodeResolve: true,
-      middleware: [(context, next) => (context.path === '/' ? context.redirect('/demo/') : next()), demoApi(settings)],
+      middleware: [
+        (context, next) => (context.path === '/' ? context.redirect('/demo/') : next()),
+        demoApi(settings),
+        webhookReceiver({ secret: settings.webhookSecret, onEvent: stream.publish }),
+        stream.middleware,
+        webhookSimulator(settings, () => `http://127.0.0.1:${port}`),
+      ],
       plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })],
     },
     readCliArgs: false,
@@ -97,10 +234,14 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
     logStartMessage,
     autoExitProcess: false,
   });
+  port = server.config.port;
   return {
-    url: `http://localhost:${server.config.port}/demo/`,
+    url: `http://localhost:${port}/demo/`,
     sdk: settings.smile ? 'smile' : 'simulator',
-    stop: () => server.stop(),
+    stop: async () => {
+      stream.close();
+      await server.stop();
+    },
   };
 }
 
@@ -109,7 +250,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`\n  wink-widget demo: ${url}`);
   console.log(
     sdk === 'smile'
-      ? '  Link tokens: minted on Smile’s sandbox with SMILE_API_KEY / SMILE_API_SECRET; the real SDK runs.\n'
-      : '  Running on the offline simulator. Set SMILE_API_KEY and SMILE_API_SECRET to mint real sandbox tokens.\n',
+      ? '  Link tokens: minted on Smile’s sandbox with SMILE_API_KEY / SMILE_API_SECRET; the real SDK runs.'
+      : '  Running on the offline simulator. Set SMILE_API_KEY and SMILE_API_SECRET to mint real sandbox tokens.',
+  );
+  console.log(
+    `  Webhooks: POST ${url.replace('/demo/', '/webhooks/smile')}${process.env.SMILE_WEBHOOK_SECRET ? ', verified with SMILE_WEBHOOK_SECRET' : sdk === 'smile' ? ' (set SMILE_WEBHOOK_SECRET to verify them)' : ', fed by the simulated flows'}\n`,
   );
 }

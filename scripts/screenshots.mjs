@@ -64,8 +64,13 @@ export async function takeScreenshots() {
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 1100 });
+    // The page keeps a webhook stream open, so wait for its script rather than an idle network.
+    const openDemo = async () => {
+      await page.goto(server.url, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelector('#mode')?.textContent !== 'Starting…');
+    };
     const fresh = async () => {
-      await page.goto(server.url, { waitUntil: 'networkidle0' });
+      await openDemo();
       await page.click('#open-inline');
       return simulatorFrame(page);
     };
@@ -76,7 +81,7 @@ export async function takeScreenshots() {
       saved.push(file);
     }
     // The demo itself, after a scenario has filled its event log.
-    await page.goto(server.url, { waitUntil: 'networkidle0' });
+    await openDemo();
     await page.click('[data-scenario="connect-mfa"]');
     await page.waitForSelector('#log li[data-event="widget-close"]', { timeout: 20000 });
     await page.click('#open-inline');

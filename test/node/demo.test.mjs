@@ -1,6 +1,8 @@
-// The demo as a person meets it: `npm start`'s server in headless Chromium. And its real-token
-// path, against a local fake of Smile's POST /users that this test starts itself.
+// The demo as a person meets it: `npm start`'s server in headless Chromium. Its real-token path,
+// against a local fake of Smile's POST /users that this test starts itself. And its webhook
+// receiver, fed both by the simulated flows and by signed requests made here.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
@@ -13,18 +15,24 @@ before(async () => {
 });
 after(() => browser?.close());
 
-const noSmileCredentials = { ...process.env, SMILE_API_KEY: '', SMILE_API_SECRET: '', PORT: '' };
+const noSmileCredentials = { ...process.env, SMILE_API_KEY: '', SMILE_API_SECRET: '', SMILE_WEBHOOK_SECRET: '', PORT: '' };
+
+/** Opens the demo page and waits for its script to be ready (its webhook stream stays open, so the network never goes idle). */
+async function openDemo(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.querySelector('#mode')?.textContent !== 'Starting…', { timeout: 10000 });
+}
 
 describe('the demo on the simulator', () => {
   test('opening the widget logs widget-open and then the first ui-event', async () => {
     const server = await startDemoServer({ env: noSmileCredentials });
     const page = await browser.newPage();
     try {
-      await page.goto(server.url, { waitUntil: 'networkidle0' });
+      await openDemo(page, server.url);
       assert.equal(await page.$eval('#mode', (badge) => badge.textContent), 'Offline simulator');
       await page.click('#open-inline');
       await page.waitForSelector('#log li[data-event="ui-event"]', { timeout: 10000 });
-      const logged = await page.$$eval('#log li', (items) =>
+      const logged = await page.$$eval('#log li[data-event]', (items) =>
         items.reverse().map((item) => ({ event: item.dataset.event, detail: JSON.parse(item.querySelector('pre').textContent) })),
       );
       assert.deepEqual(logged.map((entry) => entry.event), ['widget-open', 'ui-event']);
@@ -41,11 +49,11 @@ describe('the demo on the simulator', () => {
     const server = await startDemoServer({ env: noSmileCredentials });
     const page = await browser.newPage();
     try {
-      await page.goto(server.url, { waitUntil: 'networkidle0' });
+      await openDemo(page, server.url);
       await page.$eval('#scenario-buttons', (buttons) => buttons.scrollIntoView());
       await page.click('[data-scenario="close"]');
       await page.waitForSelector('#log li[data-event="widget-close"]', { timeout: 10000 });
-      const events = await page.$$eval('#log li', (items) => items.reverse().map((item) => item.dataset.event));
+      const events = await page.$$eval('#log li[data-event]', (items) => items.reverse().map((item) => item.dataset.event));
       assert.deepEqual(events, ['widget-open', 'ui-event', 'widget-close']);
     } finally {
       await page.close();
@@ -100,7 +108,7 @@ describe('the demo with Smile credentials', () => {
     const bodies = [];
     page.on('response', async (response) => bodies.push(await response.text().catch(() => '')));
     try {
-      await page.goto(server.url, { waitUntil: 'networkidle0' });
+      await openDemo(page, server.url);
       assert.equal(await page.$eval('#mode', (badge) => badge.textContent), 'Smile sandbox (real SDK)');
       const token = await page.evaluate(() => fetch('/demo/api/link-token', { method: 'POST' }).then((response) => response.json()));
       assert.deepEqual(token, { accessToken: 'tok-from-fake', expiresAt: '2026-11-22T12:00:00Z', mode: 'SANDBOX' });
@@ -126,6 +134,76 @@ describe('the demo with Smile credentials', () => {
       const text = await response.text();
       assert.match(text, /401: Invalid API key or secret/);
       assert.ok(!text.includes(secret));
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the demo server receives webhooks', () => {
+  const webhookSecret = 'whsec_demo_91c2';
+  const sign = (body) => createHmac('sha512', webhookSecret).update(body).digest('hex');
+  const envelope = (id) => JSON.stringify({ id, version: 1, type: 'EMPLOYMENTS_ADDED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'usr_demo', accountId: 'acc_1' } });
+
+  test('the simulated flows send signed webhooks that are verified and shown next to the callbacks', async () => {
+    const server = await startDemoServer({ env: noSmileCredentials });
+    const page = await browser.newPage();
+    try {
+      await openDemo(page, server.url);
+      await page.$eval('#scenario-buttons', (buttons) => buttons.scrollIntoView());
+      await page.click('[data-scenario="connect"]');
+      await page.waitForSelector('#log li[data-webhook="ACCOUNT_CONNECTED"]', { timeout: 15000 });
+      await page.waitForSelector('#log li[data-webhook="ACCOUNT_CREATED"]');
+      const read = (selector) => page.$eval(selector, (item) => JSON.parse(item.querySelector('pre').textContent));
+      const callback = await read('#log li[data-event="account-connected"]');
+      const webhook = await read('#log li[data-webhook="ACCOUNT_CONNECTED"]');
+      assert.equal(webhook.type, 'ACCOUNT_CONNECTED');
+      assert.match(webhook.id, /^et-[0-9a-f]{32}$/);
+      assert.deepEqual(webhook.data, { userId: callback.userId, accountId: callback.accountId, providerId: callback.providerId });
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
+  test('POST /webhooks/smile verifies with SMILE_WEBHOOK_SECRET, answers 2xx or 4xx, dedupes, and streams to the page', async () => {
+    const server = await startDemoServer({ env: { ...noSmileCredentials, SMILE_WEBHOOK_SECRET: webhookSecret } });
+    const page = await browser.newPage();
+    const endpoint = server.url.replace('/demo/', '/webhooks/smile');
+    const post = async (body, headers = {}) => {
+      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      return [response.status, await response.json().catch(() => undefined)];
+    };
+    try {
+      await openDemo(page, server.url);
+      const body = envelope('et-demo-1');
+      assert.deepEqual((await post(body))[0], 401);
+      assert.equal((await post(body))[1].error, 'MISSING_SIGNATURE');
+      assert.deepEqual(await post(body, { 'smile-signature': sign(`${body} `) }).then(([status, reply]) => [status, reply.error]), [401, 'BAD_SIGNATURE']);
+      assert.deepEqual(await post('{"id":', { 'smile-signature': sign('{"id":') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_JSON']);
+      assert.deepEqual(await post('{"id":"x"}', { 'smile-signature': sign('{"id":"x"}') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_EVENT']);
+      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: false }]);
+      // Smile's retry of the same event: acknowledged, not processed again.
+      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: true }]);
+      assert.equal((await fetch(endpoint)).status, 405);
+      await page.waitForSelector('#log li[data-webhook="EMPLOYMENTS_ADDED"]', { timeout: 5000 });
+      // The second marker arrives after the first, so once it shows, the retry has had its chance to show too.
+      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [200, { received: true, duplicate: false }]);
+      await page.waitForFunction(() => document.querySelectorAll('#log li[data-webhook]').length === 2, { timeout: 5000 });
+      const ids = await page.$$eval('#log li[data-webhook]', (items) => items.map((item) => JSON.parse(item.querySelector('pre').textContent).id).reverse());
+      assert.deepEqual(ids, ['et-demo-1', 'et-demo-2']);
+      assert.ok(!(await page.content()).includes(webhookSecret));
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
+  test('without a secret, a real-SDK demo refuses webhooks it cannot verify', async () => {
+    const server = await startDemoServer({ env: { ...noSmileCredentials, SMILE_API_KEY: 'k', SMILE_API_SECRET: 's', SMILE_API_HOST: 'http://127.0.0.1:9/v1' } });
+    try {
+      const response = await fetch(server.url.replace('/demo/', '/webhooks/smile'), { method: 'POST', body: envelope('et-x') });
+      assert.equal(response.status, 503);
     } finally {
       await server.stop();
     }

@@ -1,0 +1,70 @@
+/** Verifying and reading a webhook request in one step. */
+import type { SmileWebhookEvent } from './types.js';
+import { toBytes, verifySignature, type RawBody } from './verify.js';
+
+export const SIGNATURE_HEADER = 'smile-signature';
+
+export type WebhookErrorCode = 'MISSING_SIGNATURE' | 'BAD_SIGNATURE' | 'INVALID_JSON' | 'INVALID_EVENT';
+
+/** Why a webhook request was refused. `code` says which check failed; answer it with a 4xx. */
+export class WebhookVerificationError extends Error {
+  readonly code: WebhookErrorCode;
+
+  constructor(code: WebhookErrorCode, message: string) {
+    super(message);
+    this.name = 'WebhookVerificationError';
+    this.code = code;
+  }
+}
+
+/** Request headers as a fetch `Headers`, Node's `IncomingHttpHeaders`, or a plain record. */
+export type WebhookHeaders =
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | undefined>;
+
+/** The value of a header, whatever the shape of `headers` and the case of its names. */
+export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  }
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+    if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Verifies the request's `Smile-Signature` over the exact raw body, then reads the event.
+ * Throws a {@link WebhookVerificationError}: `MISSING_SIGNATURE`, `BAD_SIGNATURE`,
+ * `INVALID_JSON` or `INVALID_EVENT`. Nothing is parsed before the signature checks out.
+ */
+export async function parseWebhook(rawBody: RawBody, headers: WebhookHeaders, secret: string | ArrayBuffer | ArrayBufferView): Promise<SmileWebhookEvent> {
+  const signature = headerValue(headers, SIGNATURE_HEADER);
+  if (!signature?.trim()) throw new WebhookVerificationError('MISSING_SIGNATURE', 'The request has no Smile-Signature header.');
+  if (!(await verifySignature(rawBody, signature, secret))) {
+    throw new WebhookVerificationError('BAD_SIGNATURE', 'Smile-Signature does not match the body: wrong secret, or a body that is not the raw one.');
+  }
+  let event: unknown;
+  try {
+    event = JSON.parse(typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(toBytes(rawBody)));
+  } catch {
+    throw new WebhookVerificationError('INVALID_JSON', 'The body is not JSON.');
+  }
+  if (
+    !isRecord(event) ||
+    typeof event.id !== 'string' ||
+    !event.id ||
+    typeof event.type !== 'string' ||
+    !event.type ||
+    typeof event.version !== 'number' ||
+    typeof event.createdAt !== 'string' ||
+    !isRecord(event.data)
+  ) {
+    throw new WebhookVerificationError('INVALID_EVENT', 'The body is not a Smile event: { id, version, type, createdAt, data }.');
+  }
+  return event as unknown as SmileWebhookEvent;
+}
