@@ -312,27 +312,29 @@ export class WinkWidget extends LitElement {
    * close detail was unreadable, which `widget-error` already reported) and settles `show()`.
    */
   #finish(detail: CloseDetail | undefined, error?: WidgetErrorDetail): void {
-    const session = this.#session;
+    const session = this.#endSession('closed');
     if (!session) return;
-    this.#session = undefined;
-    this.#launchId++;
-    this.#dropFrame();
-    this.#setState('closed');
     this.open = false;
-    if (detail) this.#emit('widget-close', deepFreeze(detail), 'onClose');
+    if (detail) this.#emit('widget-close', detail, 'onClose');
     this.#settleShow(toResult(session, detail?.reason ?? 'error', error));
   }
 
   /** Ends the session on an error; `open` stays true so that a new token can relaunch it. */
   #fail(code: WidgetErrorCode, message: string): void {
+    const session = this.#endSession('error');
+    const detail: WidgetErrorDetail = { code, message };
+    this.#emit('widget-error', detail);
+    if (session) this.#settleShow(toResult(session, 'error', detail));
+  }
+
+  /** Stops whatever runs (a launch in flight, the frame, the channel); returns the session it ended. */
+  #endSession(state: WinkWidgetState): SessionRecord | undefined {
     const session = this.#session;
     this.#session = undefined;
     this.#launchId++;
     this.#dropFrame();
-    this.#setState('error');
-    const detail: WidgetErrorDetail = deepFreeze({ code, message });
-    this.#emit('widget-error', detail);
-    if (session) this.#settleShow(toResult(session, 'error', detail));
+    if (session || state === 'error') this.#setState(state);
+    return session;
   }
 
   #settleShow(result: WinkResult): void {
