@@ -112,7 +112,9 @@ export class SmileLinkModal implements Flow {
       this.expire();
       return;
     }
-    if (this.#expiresAt !== undefined) this.#expiryTimer = setTimeout(() => this.expire(), this.#expiresAt - Date.now());
+    // Timers cannot wait longer than 2^31 - 1 ms; a later expiry is still caught at the next action.
+    const remaining = this.#expiresAt === undefined ? Infinity : this.#expiresAt - Date.now();
+    if (remaining < 2 ** 31 - 1) this.#expiryTimer = setTimeout(() => this.expire(), remaining);
     if (this.options.enableConsentPage) this.show(consentScreen(this));
     else this.start();
     const scenario = this.#controls.scenario;
