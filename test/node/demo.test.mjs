@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { startDemoServer } from '../../demo/server.mjs';
+import { startDemoServer, webhooksFor } from '../../demo/server.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 
 let browser;
@@ -141,6 +141,21 @@ describe('the demo with Smile credentials', () => {
 });
 
 describe('the demo server receives webhooks', () => {
+  test('each simulated flow maps to the webhook Smile sends for it', () => {
+    const account = { accountId: 'acc_1', userId: 'usr_1', providerId: 'northwind' };
+    const uploads = { userId: 'usr_1', uploads: [{ id: 'upl_1' }, { id: 'upl_2' }] };
+    assert.deepEqual(webhooksFor('account-created', account), [['ACCOUNT_CREATED', account]]);
+    assert.deepEqual(webhooksFor('account-connected', account), [['ACCOUNT_CONNECTED', account]]);
+    assert.deepEqual(webhooksFor('account-error', { ...account, errorCode: 'INVALID_MFA' }), [['ACCOUNT_FAILED', { ...account, errorCode: 'INVALID_MFA' }]]);
+    assert.deepEqual(webhooksFor('account-removed', account), [['ACCOUNT_DISCONNECTED', account]]);
+    assert.deepEqual(webhooksFor('uploads-created', uploads), [
+      ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_1' }],
+      ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_2' }],
+    ]);
+    assert.deepEqual(webhooksFor('uploads-removed', uploads).map(([type]) => type), ['ARCHIVE_REVOKED', 'ARCHIVE_REVOKED']);
+    for (const other of ['ui-event', 'widget-open', 'widget-close', 'token-expired']) assert.deepEqual(webhooksFor(other, {}), []);
+  });
+
   const webhookSecret = 'whsec_demo_91c2';
   const sign = (body) => createHmac('sha512', webhookSecret).update(body).digest('hex');
   const envelope = (id) => JSON.stringify({ id, version: 1, type: 'EMPLOYMENTS_ADDED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'usr_demo', accountId: 'acc_1' } });
