@@ -1,5 +1,5 @@
 // Generates src/bridge/bridge-document.ts (checked in) from src/bridge/bridge-page.ts: the bridge
-// page of SPEC §4 as a constant string, and the CSP hash of its inline script. The same page
+// page as a constant string, and the CSP hash of its inline script. The same page
 // ships as dist/bridge.html, written by rollup from the compiled module. A test checks that the
 // checked-in module matches its source.
 import { build } from 'esbuild';

@@ -1,5 +1,5 @@
 /**
- * The bridge protocol between `<wink-widget>` and its iframe (SPEC §4), as pure functions over
+ * The bridge protocol between `<wink-widget>` and its iframe, as pure functions over
  * unknown data. Nothing here touches the DOM, so both sides and the unit tests share it.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * The element's end of the bridge (SPEC §4): waits for the handshake from exactly one iframe,
+ * The element's end of the bridge: waits for the handshake from exactly one iframe,
  * hands it the launch message and a private `MessageChannel` port, and from then on listens on
  * that port only. Everything it passes on has been validated by the protocol module.
  */

@@ -1,5 +1,5 @@
 /**
- * The script of the bridge page that runs inside the widget's sandboxed iframe (SPEC §4).
+ * The script of the bridge page that runs inside the widget's sandboxed iframe.
  * It is bundled into a constant inline script by `scripts/build-bridge.mjs`; nothing about a
  * particular launch (token, template, URL) is ever part of the page: it all arrives in `launch`.
  */

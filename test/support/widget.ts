@@ -90,9 +90,3 @@ export function mountWidget({
   el.open = open;
   return { el, log };
 }
-
-/** Resolves after `el` has finished its current update, and then one more task. */
-export const settle = async (el: WinkWidget) => {
-  await el.updateComplete;
-  await new Promise((resolve) => setTimeout(resolve));
-};
