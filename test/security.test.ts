@@ -9,24 +9,33 @@ const forged = { accountId: 'forged', userId: 'forged', providerId: 'forged' };
 const forgedCallback = { wink: 'callback', v: 1, name: 'onAccountConnected', args: [forged] };
 const forgedReady = { wink: 'bridge-ready', v: 1 };
 
-/** Collects the messages the page's window receives, and waits for one that matches. */
+/** Collects the messages the page's window receives, and waits (bounded) for one that matches. */
 function windowInbox() {
   const received: MessageEvent[] = [];
-  const listener = (event: MessageEvent) => received.push(event);
+  const waiters = new Set<() => void>();
+  const listener = (event: MessageEvent) => {
+    received.push(event);
+    for (const wake of waiters) wake();
+  };
   addEventListener('message', listener);
   return {
     received,
     launches: () => received.filter((event) => event.data?.wink === 'launch'),
     until(predicate: (event: MessageEvent) => boolean, timeout = 5000) {
       return new Promise<MessageEvent>((resolve, reject) => {
-        const started = Date.now();
-        const poll = () => {
+        const check = () => {
           const found = received.find(predicate);
-          if (found) resolve(found);
-          else if (Date.now() - started > timeout) reject(new Error('message not received in time'));
-          else setTimeout(poll, 10);
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
         };
-        poll();
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error('message not received in time'));
+        }, timeout);
+        waiters.add(check);
+        check();
       });
     },
     stop: () => removeEventListener('message', listener),

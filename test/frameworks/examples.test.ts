@@ -6,6 +6,25 @@ import type { WinkWidget } from '../../src/index.js';
 import { click, press, typeInto } from '../support/simulator.js';
 import { EventLog } from '../support/widget.js';
 
+/** Resolves once `condition()` holds, checked at each change of `root`'s DOM; rejects after `timeout` ms. */
+function whenDom(root: Node, condition: () => boolean, what: string, timeout = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const observer = new MutationObserver(() => check());
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`${what} within ${timeout} ms`));
+    }, timeout);
+    const check = () => {
+      if (!condition()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    };
+    observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true });
+    check();
+  });
+}
+
 /** Loads an example page in a frame and resolves once its app has drawn its button. */
 async function loadExample(framework: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
@@ -15,11 +34,8 @@ async function loadExample(framework: string): Promise<HTMLIFrameElement> {
     frame.addEventListener('load', resolve, { once: true });
     frame.src = `/demo/frameworks/${framework}/index.html`;
   });
-  const started = Date.now();
-  while (!frame.contentDocument!.querySelector('button')) {
-    if (Date.now() - started > 5000) throw new Error(`the ${framework} app never drew its button`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const page = frame.contentDocument!;
+  await whenDom(page, () => Boolean(page.querySelector('button')), `the ${framework} app never drew its button`);
   return frame;
 }
 
@@ -63,9 +79,8 @@ describe('framework examples', function () {
         expect(providerId).to.equal('northwind');
         const rendered = () => [...page.querySelectorAll('li')].map((item) => item.textContent!.trim().replace(/\s+/g, ' '));
         const status = () => page.querySelector('[role="status"]:not([hidden])')?.textContent?.trim();
-        // Frameworks render on their own schedule; wait (bounded) for the handlers' output.
-        const started = Date.now();
-        while (status() !== 'Closed: exit' && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+        // Frameworks render on their own schedule: wait for the handlers' output to reach the DOM.
+        await whenDom(page, () => status() === 'Closed: exit', 'the app never showed its close status').catch(() => {});
         expect(rendered()).to.deep.equal([`Connected northwind · ${accountId} · ${userId}`]);
         expect(status()).to.equal('Closed: exit');
         expect(widget.open).to.equal(false);

@@ -27,8 +27,14 @@ afterEach(() => document.querySelector('.wink-sim')?.remove());
 /** Opens a simulator with recording callbacks; `calls` lists [callback, payload] in order. */
 function openSimulator(options: Record<string, unknown> = {}, token = createSimulatorToken({ userId: 'usr_unit' })) {
   const calls: Call[] = [];
+  const waiters = new Set<() => void>();
   const config: Record<string, unknown> = { userToken: token, templateId: 'wtpl-unit', ...options };
-  for (const name of CALLBACKS) config[name] = (payload: unknown) => calls.push([name, payload]);
+  for (const name of CALLBACKS) {
+    config[name] = (payload: unknown) => {
+      calls.push([name, payload]);
+      for (const wake of waiters) wake();
+    };
+  }
   new window.SmileLinkModal(config).open();
   const root = document.querySelector<HTMLElement>('.wink-sim')!;
   const $ = <T extends HTMLElement = HTMLElement>(selector: string) => {
@@ -48,21 +54,24 @@ function openSimulator(options: Record<string, unknown> = {}, token = createSimu
   };
   const screens = () => calls.filter(([name]) => name === 'onUIEvent').map(([, payload]) => payload.eventName);
   const names = () => calls.map(([name, payload]) => (name === 'onUIEvent' ? payload.eventName : name));
-  return { calls, root, $, fill, signIn, screens, names };
-}
-
-/** Resolves once `calls` holds a call to `name`, bounded. */
-function callTo(calls: Call[], name: string, timeout = 5000): Promise<Call> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      const found = calls.find(([called]) => called === name);
-      if (found) resolve(found);
-      else if (Date.now() - started > timeout) reject(new Error(`no ${name}; got ${calls.map(([called]) => called).join(', ')}`));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
+  /** Resolves once a call to `name` has been made, bounded by `timeout`. */
+  const callTo = (name: string, timeout = 5000) =>
+    new Promise<Call>((resolve, reject) => {
+      const check = () => {
+        const found = calls.find(([called]) => called === name);
+        if (!found) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no ${name}; got ${calls.map(([called]) => called).join(', ')}`));
+      }, timeout);
+      waiters.add(check);
+      check();
+    });
+  return { calls, root, $, fill, signIn, screens, names, callTo };
 }
 
 describe('simulator screens', () => {
@@ -260,7 +269,7 @@ describe('simulator tokens', () => {
   it('expires while open when the token runs out, and stops the flow', async () => {
     const sim = openSimulator({}, createSimulatorToken({ userId: 'usr_soon', expiresAt: new Date(Date.now() + 300).toISOString() }));
     sim.$('[data-action="continue"]').click();
-    await callTo(sim.calls, 'onTokenExpired');
+    await sim.callTo('onTokenExpired');
     expect(sim.names()).to.deep.equal(['ConsentPageOpened', 'ProviderListPageOpened', 'onTokenExpired']);
     expect(sim.root.textContent).to.contain('Session expired');
   });
@@ -291,7 +300,7 @@ describe('simulator scenarios', () => {
   for (const [scenario, names] of Object.entries(expected)) {
     it(`plays "${scenario}" unattended`, async () => {
       const sim = openSimulator({ simulator: { scenario, delay: 0 } });
-      await callTo(sim.calls, names.at(-1)!);
+      await sim.callTo(names.at(-1)!);
       expect(sim.names()).to.deep.equal(names);
     });
   }
