@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
-import { chromeLauncher } from '@web/test-runner-chrome';
 import { demoApi } from './demo/server.mjs';
-import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
+import { launcherFor, selectedEngines } from './test/support/engines.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -12,13 +11,13 @@ export default {
   nodeResolve: true,
   rootDir: '.',
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), frameCommandsPlugin()],
-  browsers: [
-    chromeLauncher({
-      launchOptions: { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS },
-    }),
-  ],
-  // One page at a time: focus, the modal dialog and real keyboard input need the page in front.
+  // `npm test` runs this config once per engine, one after another, naming it in WINK_ENGINES.
+  browsers: selectedEngines().map(launcherFor),
+  // One page at a time: focus, the modal dialog and real keyboard input need the page in front,
+  // and WebKit's WebDriver runs one session.
   concurrency: 1,
+  // Firefox can take a while to start on a loaded two-core machine.
+  browserStartTimeout: 60000,
   // Lit announces its development build in every page; the tests run it on purpose.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
   testFramework: { config: { timeout: 10000 } },

@@ -1,19 +1,24 @@
 // `npm test`: compiles (without regenerating the checked-in bridge module, manifest and README
 // reference, so that the suites can tell when those are stale), runs the Node suites (types,
-// build outputs, docs, demo) and the browser suites in headless Chromium, and ends with one line
-// adding them up: `N passed, N failed, N skipped`.
+// build outputs, docs, demo), then the browser suites in each engine, one engine after another
+// (Chromium, Firefox ESR, WebKitGTK; `WINK_ENGINES=chromium,firefox` limits them for a quick local
+// run), and ends with one line adding them all up: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { selectedEngines } from '../test/support/engines.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
+/** A whole engine's browser run never takes this long; past it the run is stopped and fails. */
+const ENGINE_TIMEOUT_MS = 10 * 60 * 1000;
+
 /** Runs a command with its output shown, and resolves with its exit code and output. */
-function run(command, args) {
+function run(command, args, { env = process.env, timeout } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env, timeout, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk) => {
@@ -33,7 +38,10 @@ function add({ code, output }, read) {
   const counts = read(output) ?? { passed: 0, failed: 1, skipped: 0 };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   for (const key of Object.keys(totals)) totals[key] += counts[key];
+  return counts;
 }
+
+const line = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed, ${skipped} skipped`;
 
 // node --test's spec reporter closes with `ℹ pass N`, `ℹ fail N`, `ℹ skipped N`.
 const nodeCounts = (output) => {
@@ -57,10 +65,16 @@ if (build.code !== 0) {
     .filter((name) => name.endsWith('.test.mjs'))
     .map((name) => `test/node/${name}`);
   const node = await run(process.execPath, ['--test', '--test-reporter=spec', ...nodeTests]);
-  add(node, nodeCounts);
-  const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs']);
-  add(browser, browserCounts);
+  const perSuite = { node: add(node, nodeCounts) };
+  for (const engine of selectedEngines()) {
+    const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], {
+      env: { ...process.env, WINK_ENGINES: engine },
+      timeout: ENGINE_TIMEOUT_MS,
+    });
+    perSuite[engine] = add(browser, browserCounts);
+  }
+  for (const [suite, counts] of Object.entries(perSuite)) console.log(`${suite.padEnd(8)} ${line(counts)}`);
 }
 
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(line(totals));
 process.exit(totals.failed > 0 ? 1 : 0);

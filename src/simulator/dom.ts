@@ -46,3 +46,20 @@ export function randomHex(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Makes a scrolling container a Tab stop while, and only while, its content overflows it, so
+ * that keyboard users can scroll it in every engine. Firefox does this for any overflowing
+ * scroller on its own; Chromium and WebKit don't when the scroller holds focusable content, which
+ * left text below the fold out of a keyboard user's reach. Returns a function that stops watching.
+ */
+export function focusableWhileOverflowing(element: HTMLElement): () => void {
+  const update = () => {
+    if (element.scrollHeight > element.clientHeight) element.setAttribute('tabindex', '0');
+    else element.removeAttribute('tabindex');
+  };
+  const observer = new ResizeObserver(update);
+  observer.observe(element);
+  for (const child of element.children) observer.observe(child);
+  return () => observer.disconnect();
+}

@@ -4,7 +4,7 @@
  */
 import type { CloseReason, UiEventName } from '../events.js';
 import { ACCOUNT_ERROR_CODES, PROVIDERS, SANDBOX_LOGINS, type FileType, type SimulatedProvider } from './data.js';
-import { h, randomHex } from './dom.js';
+import { focusableWhileOverflowing, h, randomHex } from './dom.js';
 import { isScenarioName, playScenario, SCENARIOS, type Scenario, type ScenarioName } from './scenarios.js';
 import {
   accountErrorScreen,
@@ -78,6 +78,7 @@ export class SmileLinkModal implements Flow {
   #root?: HTMLElement;
   #expiryTimer?: ReturnType<typeof setTimeout>;
   #stopScenario?: () => void;
+  #stopWatchingBody?: () => void;
   #expired = false;
   // The account whose MFA code is being asked for.
   #pending?: { accountId: string; userId: string; providerId: string; mfaCode: string };
@@ -135,6 +136,7 @@ export class SmileLinkModal implements Flow {
     if (!this.#root) return;
     clearTimeout(this.#expiryTimer);
     this.#stopScenario?.();
+    this.#stopWatchingBody?.();
     this.#root.remove();
     this.#root = undefined;
     this.#call('onClose', { reason });
@@ -145,12 +147,14 @@ export class SmileLinkModal implements Flow {
     if (!root) return;
     const titleId = 'wink-sim-title';
     const title = h('h2', { className: 'wink-sim__title', text: screen.title, attrs: { id: titleId, tabindex: '-1' } });
+    // When it scrolls, the body is a Tab stop of its own, named by the screen's title.
+    const body = h('div', { className: 'wink-sim__body', attrs: { role: 'group', 'aria-labelledby': titleId } }, ...screen.body);
     const card = h('div', { className: 'wink-sim__card', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId } },
       h('div', { className: 'wink-sim__header' },
         screen.back && h('button', { className: 'wink-sim__back', text: '←', attrs: { type: 'button', 'aria-label': 'Back', 'data-action': 'back' }, on: { click: screen.back } }),
         title,
       ),
-      h('div', { className: 'wink-sim__body' }, ...screen.body),
+      body,
       h('div', { className: 'wink-sim__footer' },
         h('span', { className: 'wink-sim__badge', text: 'Sandbox · simulator' }),
         this.options.templateId ? h('span', { text: `Template ${this.options.templateId}` }) : null,
@@ -158,8 +162,10 @@ export class SmileLinkModal implements Flow {
       // Last in the DOM so that Tab reaches the screen's content first; drawn top right.
       h('button', { className: 'wink-sim__close', text: '×', attrs: { type: 'button', 'aria-label': 'Close', 'data-action': 'close' }, on: { click: () => this.close('close') } }),
     );
+    this.#stopWatchingBody?.();
     root.querySelector('.wink-sim__card')?.remove();
     root.append(card);
+    this.#stopWatchingBody = focusableWhileOverflowing(body);
     title.focus();
     if (screen.event) this.#uiEvent(screen.event, screen.account ?? null, screen.archive ?? null);
   }

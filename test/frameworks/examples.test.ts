@@ -1,9 +1,9 @@
 // Each framework example, as its own page: the app mounts, a person opens the widget and connects
 // an account on the simulator, and the app's own handlers show what they received.
 import { expect } from '@open-wc/testing';
-import { sendMouse, setViewport } from '@web/test-runner-commands';
+import { sendMouse } from '@web/test-runner-commands';
 import type { WinkWidget } from '../../src/index.js';
-import { click, press, typeInto } from '../support/simulator.js';
+import { click, press, setViewport, typeInto } from '../support/simulator.js';
 import { EventLog } from '../support/widget.js';
 
 /** Resolves once `condition()` holds, checked at each change of `root`'s DOM; rejects after `timeout` ms. */

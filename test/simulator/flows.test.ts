@@ -1,9 +1,8 @@
 // End to end: <wink-widget> on the real bridge, the simulator in its iframe, driven by real mouse
 // and keyboard input. Each test asserts the exact ordered events of one flow.
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
 import { createSimulatorToken } from '../../src/simulator/token.js';
-import { SIMULATOR_URL, brief, click, press, typeInto } from '../support/simulator.js';
+import { SIMULATOR_URL, brief, click, press, setViewport, tabTo, typeInto } from '../support/simulator.js';
 import { mountWidget, type EventLog } from '../support/widget.js';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -226,20 +225,20 @@ describe('simulator flows through <wink-widget>', function () {
       const { log } = simulator();
       await log.until('ui-event');
       before.focus();
-      await press('Tab');
+      await tabTo('[data-action="continue"]');
       await press('Enter');
       await log.until('ui-event', { count: 2 });
-      await press('Tab');
+      await tabTo('input[name="search"]');
       await sendText('wide world');
       await press('Enter');
       await log.until('ui-event', { count: 3 });
-      await press('Tab');
+      await tabTo('input[name="username"]');
       await sendText('christina4321@smileapi.io');
-      await press('Tab');
+      await tabTo('input[name="password"]');
       await sendText('YGUS1');
       await press('Enter');
       await log.until('account-connected');
-      await press('Tab');
+      await tabTo('[data-action="done"]');
       await press('Enter');
       await log.until('widget-close');
       expect(sequence(log)).to.deep.equal([

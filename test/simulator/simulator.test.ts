@@ -305,3 +305,38 @@ describe('simulator scenarios', () => {
     });
   }
 });
+
+describe('simulator keyboard access', () => {
+  /** Resolves with `element`'s tabindex once it equals `expected`, or rejects after 2 s. */
+  const tabindexBecomes = (element: HTMLElement, expected: string | null) =>
+    new Promise<string | null>((resolve, reject) => {
+      const observer = new MutationObserver(() => check());
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`tabindex stayed ${element.getAttribute('tabindex')}, not ${expected}`));
+      }, 2000);
+      const check = () => {
+        if (element.getAttribute('tabindex') !== expected) return;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(expected);
+      };
+      observer.observe(element, { attributes: true, attributeFilter: ['tabindex'] });
+      check();
+    });
+
+  it('makes a screen body a Tab stop while, and only while, its content overflows', async () => {
+    const sim = openSimulator();
+    sim.$('[data-action="continue"]').click();
+    const card = sim.$('.wink-sim__card');
+    const body = sim.$('.wink-sim__body');
+    expect(body.getAttribute('aria-labelledby')).to.equal(sim.$('h2').id);
+    card.style.height = '2000px';
+    expect(await tabindexBecomes(body, null)).to.equal(null);
+    card.style.height = '200px';
+    expect(await tabindexBecomes(body, '0')).to.equal('0');
+    expect(body.scrollHeight).to.be.greaterThan(body.clientHeight);
+    card.style.height = '2000px';
+    expect(await tabindexBecomes(body, null)).to.equal(null);
+  });
+});

@@ -17,6 +17,28 @@ export async function typeInto(selector: string, text: string): Promise<void> {
 
 export const press = (key: string) => sendKeys({ press: key });
 
+/** Whether keyboard focus is on `selector` inside the simulator's frame. */
+export const isFocused = (selector: string) =>
+  executeServerCommand<boolean, { selector: string }>('focused-in-simulator', { selector });
+
+/**
+ * Presses Tab until focus is on `selector` inside the simulator, as a keyboard user would. How
+ * many stops lie between differs by engine (Firefox makes any scroller one); where focus lands
+ * does not. Fails after `maxStops` presses.
+ */
+export async function tabTo(selector: string, maxStops = 6): Promise<void> {
+  for (let stop = 0; stop < maxStops; stop++) {
+    await press('Tab');
+    if (await isFocused(selector)) return;
+  }
+  throw new Error(`Tab never brought focus to ${selector} within ${maxStops} presses`);
+}
+
+/** Sizes the page's viewport in every engine (the runner's own `setViewport` has no WebDriver path). */
+export async function setViewport(size: { width: number; height: number }): Promise<void> {
+  await executeServerCommand('viewport', size);
+}
+
 /** An event as one short string: its name, and what tells it apart (screen, reason, code). */
 export function brief({ type, detail }: LoggedEvent): string {
   switch (type) {
