@@ -10,7 +10,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSimulatorToken } from '../dist/simulator/token.js';
-import { WebhookDeduplicator, WebhookVerificationError, parseWebhook } from '../dist/webhooks/index.js';
+import { createWebhookHandler, toNodeHandler } from '../dist/webhooks/index.js';
 
 export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -60,65 +60,56 @@ export function demoSettings(env = process.env) {
   };
 }
 
-const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+// The demo's own API takes small JSON bodies only.
+const MAX_BODY_BYTES = 64 * 1024;
 
 async function readBody(request) {
   const chunks = [];
   let size = 0;
   for await (const chunk of request) {
     size += chunk.length;
-    if (size > MAX_WEBHOOK_BYTES) return undefined;
+    if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
 
 /**
- * POST /webhooks/smile, as an integrator's server would have it: verify, dedupe on the event id
- * (Smile delivers at least once), answer 2xx or 4xx, and hand each new event to `onEvent`.
+ * POST /webhooks/smile, as an integrator's server would have it: the package's receiver
+ * (verify, claim the event id, hand each new event to `onEvent` once, answer), mounted on Node's
+ * request and response.
  */
 export function webhookReceiver({ secret, onEvent }) {
-  const dedupe = new WebhookDeduplicator();
+  const receive = secret ? toNodeHandler(createWebhookHandler({ secret, onEvent })) : undefined;
   return async (context, next) => {
     if (context.path !== '/webhooks/smile') return next();
-    if (context.method !== 'POST') {
-      context.status = 405;
-      return;
-    }
-    if (!secret) {
+    if (!receive) {
       context.status = 503;
       context.body = { error: 'NOT_CONFIGURED', message: 'Set SMILE_WEBHOOK_SECRET to receive webhooks.' };
       return;
     }
-    const raw = await readBody(context.req);
-    if (!raw) {
-      context.status = 413;
-      return;
-    }
-    try {
-      const event = await parseWebhook(raw, context.req.headers, secret);
-      const fresh = dedupe.firstSeen(event.id);
-      if (fresh) onEvent(event);
-      context.body = { received: true, duplicate: !fresh };
-    } catch (error) {
-      if (!(error instanceof WebhookVerificationError)) throw error;
-      context.status = error.code === 'MISSING_SIGNATURE' || error.code === 'BAD_SIGNATURE' ? 401 : 400;
-      context.body = { error: error.code, message: error.message };
-    }
+    // The receiver answers on Node's response itself.
+    context.respond = false;
+    await receive(context.req, context.res);
   };
 }
 
-/** The webhooks Smile sends for what a widget event reports, as [type, data] pairs. */
+/**
+ * The webhooks Smile sends for what a widget event reports, as [type, data] pairs, in the shapes
+ * of Smile's spec. The widget never sees the login name or Smile's error message, so simulated
+ * webhooks carry marked stand-ins for those two.
+ */
 export function webhooksFor(eventName, detail) {
-  const account = (extra = {}) => ({ userId: detail.userId, accountId: detail.accountId, providerId: detail.providerId, ...extra });
+  const account = (extra = {}) => ({ userId: detail.userId, accountId: detail.accountId, ...extra, providers: [detail.providerId] });
+  const loginName = SIMULATED_LOGIN_NAME;
   const archives = (type) => (detail.uploads ?? []).map((upload) => [type, { userId: detail.userId, archiveId: upload.id }]);
   switch (eventName) {
     case 'account-created':
       return [['ACCOUNT_CREATED', account()]];
     case 'account-connected':
-      return [['ACCOUNT_CONNECTED', account()]];
+      return [['ACCOUNT_CONNECTED', account({ loginName })]];
     case 'account-error':
-      return [['ACCOUNT_FAILED', account({ errorCode: detail.errorCode })]];
+      return [['ACCOUNT_FAILED', account({ loginName, errorCode: detail.errorCode, errorMessage: `Simulated ${detail.errorCode}` })]];
     case 'account-removed':
       return [['ACCOUNT_DISCONNECTED', account()]];
     case 'uploads-created':
@@ -129,6 +120,9 @@ export function webhooksFor(eventName, detail) {
       return [];
   }
 }
+
+/** What simulated account webhooks carry as `loginName`, which the widget never sees. */
+export const SIMULATED_LOGIN_NAME = 'simulated-login';
 
 /** Signs and POSTs a webhook to `url`, as Smile does. */
 export async function deliverWebhook(url, secret, type, data) {

@@ -64,7 +64,8 @@ if (build.code !== 0) {
   const nodeTests = (await readdir(new URL('../test/node/', import.meta.url)))
     .filter((name) => name.endsWith('.test.mjs'))
     .map((name) => `test/node/${name}`);
-  const node = await run(process.execPath, ['--test', '--test-reporter=spec', ...nodeTests]);
+  // Each Node test is bounded, so that a hung one fails instead of holding up the run.
+  const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...nodeTests]);
   const perSuite = { node: add(node, nodeCounts) };
   for (const engine of selectedEngines()) {
     const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], {

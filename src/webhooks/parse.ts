@@ -25,14 +25,22 @@ export type WebhookHeaders =
 /** The value of a header, whatever the shape of `headers` and the case of its names. */
 export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
   if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+    const value = (headers as { get(name: string): unknown }).get(name);
+    return typeof value === 'string' ? value : undefined;
   }
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
-    if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (key.toLowerCase() !== wanted) continue;
+    // A repeated header is read as fetch's Headers reads it, joined, so that two signatures
+    // never pass as one. Anything but strings is no value.
+    const values = (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+    return values.length ? values.join(', ') : undefined;
   }
   return undefined;
 }
+
+// Fatal, so that bytes that are not UTF-8 are refused rather than read with replacement characters.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -50,9 +58,9 @@ export async function parseWebhook(rawBody: RawBody, headers: WebhookHeaders, se
   }
   let event: unknown;
   try {
-    event = JSON.parse(typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(toBytes(rawBody)));
+    event = JSON.parse(typeof rawBody === 'string' ? rawBody : utf8.decode(toBytes(rawBody)));
   } catch {
-    throw new WebhookVerificationError('INVALID_JSON', 'The body is not JSON.');
+    throw new WebhookVerificationError('INVALID_JSON', 'The body is not UTF-8 JSON.');
   }
   if (
     !isRecord(event) ||

@@ -6,7 +6,8 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
-import { startDemoServer, webhooksFor } from '../../demo/server.mjs';
+import { SIMULATED_LOGIN_NAME, startDemoServer, webhooksFor } from '../../demo/server.mjs';
+import { eventSchemas, readSpec } from '../../scripts/webhook-spec.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 
 let browser;
@@ -141,24 +142,43 @@ describe('the demo with Smile credentials', () => {
 });
 
 describe('the demo server receives webhooks', () => {
-  test('each simulated flow maps to the webhook Smile sends for it', () => {
+  test("each simulated flow maps to the webhook Smile sends for it, in the spec's shape", () => {
     const account = { accountId: 'acc_1', userId: 'usr_1', providerId: 'northwind' };
+    const linked = { accountId: 'acc_1', userId: 'usr_1', providers: ['northwind'] };
+    const loginName = SIMULATED_LOGIN_NAME;
     const uploads = { userId: 'usr_1', uploads: [{ id: 'upl_1' }, { id: 'upl_2' }] };
-    assert.deepEqual(webhooksFor('account-created', account), [['ACCOUNT_CREATED', account]]);
-    assert.deepEqual(webhooksFor('account-connected', account), [['ACCOUNT_CONNECTED', account]]);
-    assert.deepEqual(webhooksFor('account-error', { ...account, errorCode: 'INVALID_MFA' }), [['ACCOUNT_FAILED', { ...account, errorCode: 'INVALID_MFA' }]]);
-    assert.deepEqual(webhooksFor('account-removed', account), [['ACCOUNT_DISCONNECTED', account]]);
-    assert.deepEqual(webhooksFor('uploads-created', uploads), [
+    const mapped = {
+      'account-created': webhooksFor('account-created', account),
+      'account-connected': webhooksFor('account-connected', account),
+      'account-error': webhooksFor('account-error', { ...account, errorCode: 'INVALID_MFA' }),
+      'account-removed': webhooksFor('account-removed', account),
+      'uploads-created': webhooksFor('uploads-created', uploads),
+      'uploads-removed': webhooksFor('uploads-removed', uploads),
+    };
+    assert.deepEqual(mapped['account-created'], [['ACCOUNT_CREATED', linked]]);
+    assert.deepEqual(mapped['account-connected'], [['ACCOUNT_CONNECTED', { ...linked, loginName }]]);
+    assert.deepEqual(mapped['account-error'], [
+      ['ACCOUNT_FAILED', { ...linked, loginName, errorCode: 'INVALID_MFA', errorMessage: 'Simulated INVALID_MFA' }],
+    ]);
+    assert.deepEqual(mapped['account-removed'], [['ACCOUNT_DISCONNECTED', linked]]);
+    assert.deepEqual(mapped['uploads-created'], [
       ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_1' }],
       ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_2' }],
     ]);
-    assert.deepEqual(webhooksFor('uploads-removed', uploads).map(([type]) => type), ['ARCHIVE_REVOKED', 'ARCHIVE_REVOKED']);
+    assert.deepEqual(mapped['uploads-removed'].map(([type]) => type), ['ARCHIVE_REVOKED', 'ARCHIVE_REVOKED']);
     for (const other of ['ui-event', 'widget-open', 'widget-close', 'token-expired']) assert.deepEqual(webhooksFor(other, {}), []);
+    // Every body has exactly the spec's required fields for its type, and none it does not define.
+    const schemas = new Map(eventSchemas(readSpec()).map(([type, , schema]) => [type, schema.data]));
+    for (const [type, data] of Object.values(mapped).flat()) {
+      const schema = schemas.get(type);
+      for (const field of schema.required) assert.ok(field in data, `${type} lacks ${field}`);
+      for (const field of Object.keys(data)) assert.ok(field in schema.properties, `${type} has ${field}, which the spec does not`);
+    }
   });
 
   const webhookSecret = 'whsec_demo_91c2';
   const sign = (body) => createHmac('sha512', webhookSecret).update(body).digest('hex');
-  const envelope = (id) => JSON.stringify({ id, version: 1, type: 'EMPLOYMENTS_ADDED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'usr_demo', accountId: 'acc_1' } });
+  const envelope = (id) => JSON.stringify({ id, version: 1, type: 'EMPLOYMENTS_ADDED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'usr_demo', accountId: 'acc_1', count: 1, providers: ['northwind'] } });
 
   test('the simulated flows send signed webhooks that are verified and shown next to the callbacks', async () => {
     const server = await startDemoServer({ env: noSmileCredentials });
@@ -174,7 +194,7 @@ describe('the demo server receives webhooks', () => {
       const webhook = await read('#log li[data-webhook="ACCOUNT_CONNECTED"]');
       assert.equal(webhook.type, 'ACCOUNT_CONNECTED');
       assert.match(webhook.id, /^et-[0-9a-f]{32}$/);
-      assert.deepEqual(webhook.data, { userId: callback.userId, accountId: callback.accountId, providerId: callback.providerId });
+      assert.deepEqual(webhook.data, { userId: callback.userId, accountId: callback.accountId, loginName: SIMULATED_LOGIN_NAME, providers: [callback.providerId] });
     } finally {
       await page.close();
       await server.stop();
@@ -197,13 +217,13 @@ describe('the demo server receives webhooks', () => {
       assert.deepEqual(await post(body, { 'smile-signature': sign(`${body} `) }).then(([status, reply]) => [status, reply.error]), [401, 'BAD_SIGNATURE']);
       assert.deepEqual(await post('{"id":', { 'smile-signature': sign('{"id":') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_JSON']);
       assert.deepEqual(await post('{"id":"x"}', { 'smile-signature': sign('{"id":"x"}') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_EVENT']);
-      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: false }]);
+      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true }]);
       // Smile's retry of the same event: acknowledged, not processed again.
       assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: true }]);
       assert.equal((await fetch(endpoint)).status, 405);
       await page.waitForSelector('#log li[data-webhook="EMPLOYMENTS_ADDED"]', { timeout: 5000 });
       // The second marker arrives after the first, so once it shows, the retry has had its chance to show too.
-      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [200, { received: true, duplicate: false }]);
+      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [200, { received: true }]);
       await page.waitForFunction(() => document.querySelectorAll('#log li[data-webhook]').length === 2, { timeout: 5000 });
       const ids = await page.$$eval('#log li[data-webhook]', (items) => items.map((item) => JSON.parse(item.querySelector('pre').textContent).id).reverse());
       assert.deepEqual(ids, ['et-demo-1', 'et-demo-2']);

@@ -1,5 +1,6 @@
-// The README's two webhook receivers, run exactly as written, against requests signed with
-// node:crypto.
+// The README's webhook receivers, run exactly as written, against requests signed with
+// node:crypto: Node's, the fetch-style one, and two instances of the Redis one sharing a real
+// redis-server.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -7,11 +8,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { followOutput } from '../support/child-output.mjs';
+import { startRedis } from '../support/redis-server.mjs';
 
 const root = new URL('../../', import.meta.url);
 const readme = await readFile(new URL('README.md', root), 'utf8');
 const secret = 'whsec_readme_77';
-const body = JSON.stringify({ id: 'et-readme-1', version: 1, type: 'ACCOUNT_CONNECTED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'u', accountId: 'a', providerId: 'p' } });
+const body = JSON.stringify({
+  id: 'et-readme-1',
+  version: 1,
+  type: 'ACCOUNT_CONNECTED',
+  createdAt: '2026-11-22T10:00:00Z',
+  data: { userId: 'u', accountId: 'a', loginName: 'l', providers: ['p'] },
+});
 const signature = createHmac('sha512', secret).update(body).digest('hex');
 
 /** The first js code block after `heading`, written where it can import 'wink-widget/webhooks' by name. */
@@ -34,42 +43,72 @@ const freePort = () =>
     });
   });
 
-test('the Node receiver verifies, dedupes and refuses', async () => {
-  const file = await snippet('#### Node', 'node-receiver.mjs');
+/** Runs a snippet as a server; resolves once it prints `listening`, with `post`, `printed` and `stop`. */
+async function serve(file, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(file)], { env: { ...process.env, PORT: String(port), SMILE_WEBHOOK_SECRET: secret } });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
+  const child = spawn(process.execPath, [fileURLToPath(file)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // 'close' comes after the last of its output has been read.
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  const output = followOutput(child);
+  /** Resolves with everything printed after `listening` once it includes `expected`; bounded. */
+  const printed = async (expected) => {
+    const text = await output.printed((so) => so.includes(expected), JSON.stringify(expected));
+    return text.slice(text.indexOf('listening\n') + 'listening\n'.length);
+  };
+  await printed('listening\n');
+  const post = async (headers) => {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body });
+    return [response.status, await response.json()];
+  };
+  const stop = () => (child.kill(), exited);
+  return { post, printed, stop };
+}
+
+test('the Node receiver handles once, answers duplicates, and refuses', async () => {
+  const receiver = await serve(await snippet('#### Node', 'node-receiver.mjs'), { SMILE_WEBHOOK_SECRET: secret });
   try {
-    const post = async (headers) => {
-      for (let tries = 0; ; tries++) {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })).status;
-        } catch (error) {
-          if (tries > 100) throw error; // the server is still starting: bounded retries
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
-    };
-    assert.equal(await post({ 'smile-signature': signature }), 200);
-    assert.equal(await post({ 'Smile-Signature': signature }), 200);
-    assert.equal(await post({ 'smile-signature': signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }), 400);
-    assert.equal(await post({}), 400);
-    assert.equal(output, 'ACCOUNT_CONNECTED et-readme-1\n', 'handled once, though delivered twice');
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
+    assert.deepEqual(await receiver.post({ 'Smile-Signature': signature }), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }), [401, { error: 'BAD_SIGNATURE' }]);
+    assert.deepEqual(await receiver.post({}), [401, { error: 'MISSING_SIGNATURE' }]);
+    // onEvent logs before its 200, so the line is in the pipe by now; only one was ever printed.
+    assert.equal(await receiver.printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n', 'handled once, though delivered twice');
   } finally {
-    child.kill();
+    await receiver.stop();
   }
 });
 
-test('the fetch-style handler verifies and refuses', async () => {
+test('the fetch-style handler handles once, answers duplicates, and refuses', async (t) => {
   const handler = (await import(await snippet('#### A fetch-style handler', 'fetch-handler.mjs'))).default;
+  const logged = [];
+  t.mock.method(console, 'log', (...args) => logged.push(args.join(' ')));
   const env = { SMILE_WEBHOOK_SECRET: secret };
-  const request = (headers) => new Request('https://example.test/webhooks/smile', { method: 'POST', headers, body });
-  const ok = await handler.fetch(request({ 'Smile-Signature': signature }), env);
-  assert.equal(ok.status, 200);
-  assert.deepEqual(await ok.json(), { received: 'et-readme-1' });
-  const refused = await handler.fetch(request({ 'Smile-Signature': '0'.repeat(128) }), env);
-  assert.equal(refused.status, 400);
-  assert.deepEqual(await refused.json(), { error: 'BAD_SIGNATURE' });
-  assert.deepEqual(await (await handler.fetch(request({}), env)).json(), { error: 'MISSING_SIGNATURE' });
+  const request = (headers, method = 'POST') => new Request('https://example.test/webhooks/smile', { method, headers, body });
+  const answer = async (response) => [response.status, await response.json()];
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [200, { received: true }]);
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [200, { received: true, duplicate: true }]);
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': '0'.repeat(128) }), env)), [401, { error: 'BAD_SIGNATURE' }]);
+  assert.deepEqual(await answer(await handler.fetch(request({}), env)), [401, { error: 'MISSING_SIGNATURE' }]);
+  assert.deepEqual(await answer(await handler.fetch(request({}, 'PUT'), env)), [405, { error: 'METHOD_NOT_ALLOWED' }]);
+  assert.deepEqual(logged, ['ACCOUNT_CONNECTED et-readme-1']);
+});
+
+test('two instances of the Redis receiver share one Redis: an event sent to both is handled once', async () => {
+  const redis = await startRedis();
+  const file = await snippet('#### Several instances: Redis', 'redis-receiver.mjs');
+  const env = { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url };
+  const instances = [];
+  try {
+    instances.push(await serve(file, env), await serve(file, env));
+    assert.deepEqual(await instances[0].post({ 'smile-signature': signature }), [200, { received: true }]);
+    assert.deepEqual(await instances[1].post({ 'smile-signature': signature }), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(await instances[1].post({}), [401, { error: 'MISSING_SIGNATURE' }]);
+    assert.equal(await instances[0].printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n');
+    // The second instance answered after the first had handled it; it never ran onEvent.
+    await instances[1].stop();
+    assert.equal(await instances[1].printed(''), '');
+  } finally {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await redis.stop();
+  }
 });

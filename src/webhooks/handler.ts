@@ -1,0 +1,191 @@
+/**
+ * A complete webhook receiver as a fetch-style handler, `(request) => Promise<Response>`, for
+ * Deno, Bun, Workers, Hono, Next route handlers, and Node through {@link toNodeHandler}. The data
+ * path is one-directional: request → bounded body → verify → claim → `onEvent` → answer.
+ */
+import { WebhookVerificationError, parseWebhook } from './parse.js';
+import { MemoryWebhookStore, type WebhookStore } from './store.js';
+import type { SmileWebhookEvent } from './types.js';
+
+export interface WebhookHandlerOptions {
+  /** The webhook's secret, as registered with Smile. */
+  secret: string | ArrayBuffer | ArrayBufferView;
+  /**
+   * Handles one verified event, once. When it resolves the event is done (200); when it throws,
+   * the claim is let go and the answer is 500, so that Smile's retry is handled.
+   */
+  onEvent: (event: SmileWebhookEvent) => unknown;
+  /** Where handled ids are kept; default: a bounded {@link MemoryWebhookStore} of this process. */
+  store?: WebhookStore;
+  /** The largest body accepted, in bytes (default 1 MB); a larger one is 413, and is never buffered. */
+  maxBodyBytes?: number;
+  /** How long `onEvent` may take before the answer is 503 (default 10 s). */
+  handlerTimeoutMs?: number;
+  /** How long a claim lasts before another instance may handle the id (default 15 s). */
+  leaseMs?: number;
+  /** How long a handled id is answered as a duplicate (default 24 hours). */
+  doneTtlMs?: number;
+  /** Told of each failure on the server's side: a throwing or slow `onEvent`, an unreachable store. */
+  onError?: (error: unknown, event: SmileWebhookEvent | undefined) => void;
+}
+
+/** What the handler answers with, as `{ error }` in the JSON body of each refusal. */
+export type WebhookAnswerCode =
+  | 'METHOD_NOT_ALLOWED'
+  | 'BODY_TOO_LARGE'
+  | 'BODY_UNREADABLE'
+  | 'MISSING_SIGNATURE'
+  | 'BAD_SIGNATURE'
+  | 'INVALID_JSON'
+  | 'INVALID_EVENT'
+  | 'IN_PROGRESS'
+  | 'HANDLER_FAILED'
+  | 'HANDLER_TIMEOUT'
+  | 'STORE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
+export const DEFAULT_LEASE_MS = 15_000;
+export const DEFAULT_DONE_TTL_MS = 24 * 60 * 60 * 1000;
+
+const STATUS: Record<WebhookAnswerCode, number> = {
+  METHOD_NOT_ALLOWED: 405,
+  BODY_TOO_LARGE: 413,
+  BODY_UNREADABLE: 400,
+  MISSING_SIGNATURE: 401,
+  BAD_SIGNATURE: 401,
+  INVALID_JSON: 400,
+  INVALID_EVENT: 400,
+  IN_PROGRESS: 409,
+  HANDLER_FAILED: 500,
+  HANDLER_TIMEOUT: 503,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+const refuse = (code: WebhookAnswerCode, headers?: Record<string, string>) => json(STATUS[code], { error: code }, headers);
+
+/**
+ * Creates the receiver. Its answers: 405 for anything but POST, 413 for a body over
+ * `maxBodyBytes`, 401 for a missing or bad signature, 400 for a body that is not an event; then
+ * 200 once `onEvent` has handled a new event, 200 `{ duplicate: true }` for one handled already,
+ * 409 while another delivery of it is being handled, 500 when `onEvent` threw and 503 when it
+ * took too long or the store could not be reached: Smile retries each non-2xx. It never throws.
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+  const {
+    secret,
+    onEvent,
+    store = new MemoryWebhookStore(),
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS,
+    leaseMs = DEFAULT_LEASE_MS,
+    doneTtlMs = DEFAULT_DONE_TTL_MS,
+    onError,
+  } = options;
+  if (typeof onEvent !== 'function') throw new TypeError('createWebhookHandler needs an onEvent function');
+  if (secret == null || (typeof secret === 'string' && !secret)) throw new TypeError('createWebhookHandler needs the webhook secret');
+  const report = (error: unknown, event?: SmileWebhookEvent) => {
+    try {
+      onError?.(error, event);
+    } catch {
+      // A failing reporter must not change the answer.
+    }
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    if (request.method !== 'POST') return refuse('METHOD_NOT_ALLOWED', { allow: 'POST' });
+    const body = await readBody(request, maxBodyBytes);
+    if (body === 'too-large') return refuse('BODY_TOO_LARGE');
+    if (body === 'unreadable') return refuse('BODY_UNREADABLE');
+
+    let event: SmileWebhookEvent;
+    try {
+      event = await parseWebhook(body, request.headers, secret);
+    } catch (error) {
+      if (error instanceof WebhookVerificationError) return refuse(error.code);
+      throw error;
+    }
+
+
+    let claim;
+    try {
+      claim = await store.claim(event.id, leaseMs);
+    } catch (error) {
+      report(error, event);
+      return refuse('STORE_UNAVAILABLE');
+    }
+    if (claim.status === 'done') return json(200, { received: true, duplicate: true });
+    if (claim.status === 'busy') return refuse('IN_PROGRESS');
+
+    const { token } = claim;
+    const finish = (handled: boolean) =>
+      (handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token)).catch((error: unknown) => report(error, event));
+    const handling = Promise.resolve()
+      .then(() => onEvent(event))
+      .then(
+        () => finish(true).then(() => 'handled' as const),
+        (error: unknown) => {
+          report(error, event);
+          return finish(false).then(() => 'failed' as const);
+        },
+      );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, handlerTimeoutMs, 'timeout')));
+    const outcome = await Promise.race([handling, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'handled') return json(200, { received: true });
+    if (outcome === 'failed') return refuse('HANDLER_FAILED');
+    // Still running: it keeps its claim, and settles it (done or let go) when it ends.
+    report(new Error(`onEvent took longer than ${handlerTimeoutMs} ms`), event);
+    return refuse('HANDLER_TIMEOUT');
+  };
+
+  return async (request) => {
+    try {
+      return await handle(request);
+    } catch (error) {
+      report(error);
+      return refuse('INTERNAL_ERROR');
+    }
+  };
+}
+
+/** The body's bytes, read with a bound: never more than `max` bytes are held. */
+async function readBody(request: Request, max: number): Promise<Uint8Array | 'too-large' | 'unreadable'> {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > max) {
+    await request.body?.cancel().catch(() => undefined);
+    return 'too-large';
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        return 'too-large';
+      }
+      chunks.push(value);
+    }
+  } catch {
+    // The client went away mid-body, or the stream broke.
+    return 'unreadable';
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

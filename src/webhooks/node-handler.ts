@@ -1,0 +1,95 @@
+/**
+ * Node's `(req, res)`, which `http.createServer` and Express both take, in front of a
+ * fetch-style handler. It uses no Node module, so the webhooks entry stays runtime-agnostic.
+ */
+
+/** The part of Node's `IncomingMessage` the adapter reads. */
+export interface NodeLikeRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The part of Node's `ServerResponse` the adapter writes. */
+export interface NodeLikeResponse {
+  headersSent?: boolean;
+  writeHead(status: number, headers?: Record<string, string>): unknown;
+  end(body?: Uint8Array): unknown;
+}
+
+const encoder = new TextEncoder();
+const asBytes = (chunk: Uint8Array | string) =>
+  typeof chunk === 'string' ? encoder.encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+
+/**
+ * The request's body as a web stream that reads only as fast as it is consumed, and `drop()`,
+ * which ends the stream and reads whatever is left of the body only to drop it, so that nothing
+ * beyond what was consumed is held and the answer still reaches the client.
+ */
+function bodyStream(request: NodeLikeRequest): { stream: ReadableStream<Uint8Array>; drop: () => void } {
+  let open = true;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onData = (chunk: Uint8Array | string) => {
+    if (!open) return;
+    controller.enqueue(asBytes(chunk));
+    if ((controller.desiredSize ?? 1) <= 0) request.pause();
+  };
+  const drop = () => {
+    open = false;
+    request.off('data', onData);
+    request.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+      request.on('data', onData);
+      request.on('end', () => open && ((open = false), controller.close()));
+      request.on('error', (error) => open && ((open = false), controller.error(error)));
+      request.pause();
+    },
+    pull() {
+      request.resume();
+    },
+    cancel: drop,
+  });
+  return { stream, drop };
+}
+
+/** Answers Node's `(req, res)` with a fetch-style handler such as {@link createWebhookHandler}'s. Mount it before any body parser. */
+export function toNodeHandler(
+  handler: (request: Request) => Promise<Response>,
+): (request: NodeLikeRequest, response: NodeLikeResponse) => Promise<void> {
+  return async (request, response) => {
+    let answer: Response;
+    const method = request.method ?? 'GET';
+    const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) {
+        for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') headers.append(name, item);
+      }
+      answer = await handler(
+        new Request(new URL(request.url ?? '/', 'http://localhost'), {
+          method,
+          headers,
+          body: body?.stream ?? null,
+          // Required by fetch for a streamed request body.
+          duplex: 'half',
+        } as RequestInit),
+      );
+    } catch {
+      answer = new Response(JSON.stringify({ error: 'INTERNAL_ERROR' }), { status: 500, headers: { 'content-type': 'application/json' } });
+    }
+    // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
+    body?.drop();
+    if (response.headersSent) return;
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    response.end(new Uint8Array(await answer.arrayBuffer()));
+  };
+}

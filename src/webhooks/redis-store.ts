@@ -1,0 +1,57 @@
+/**
+ * A {@link WebhookStore} in Redis, shared by every instance of a receiver, on the user's own
+ * client: `redis` (node-redis 4+) or `ioredis`. The package depends on neither; it sends plain
+ * commands through whichever client it is given.
+ */
+import { newClaimToken, type WebhookClaim, type WebhookStore } from './store.js';
+
+/** node-redis 4+ (`createClient()`), whose `sendCommand` takes the command as an array. */
+export interface NodeRedisLikeClient {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** ioredis (`new Redis()`), whose `call` takes the command's words as arguments. */
+export interface IoRedisLikeClient {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+export interface RedisWebhookStoreOptions {
+  /** A connected client of `redis` (node-redis 4+) or `ioredis`. */
+  client: NodeRedisLikeClient | IoRedisLikeClient;
+  /** Prefix of every key (default `wink-widget:webhook:`). */
+  prefix?: string;
+}
+
+const DONE = 'done';
+// Deletes the key only while it still holds this claim: a holder whose lease ran out, and whose
+// id another instance has claimed since, must not let go of that other claim.
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+/**
+ * Each id is one key: `claim:<token>` with the lease as its expiry while an instance handles it,
+ * then `done` with the done TTL. Claiming is one `SET key value NX PX lease`, so two instances
+ * can never both hold an id.
+ */
+export function redisWebhookStore({ client, prefix = 'wink-widget:webhook:' }: RedisWebhookStoreOptions): WebhookStore {
+  const send = (args: string[]): Promise<unknown> =>
+    'call' in client && typeof client.call === 'function'
+      ? client.call(args[0]!, ...args.slice(1))
+      : (client as NodeRedisLikeClient).sendCommand(args);
+  const key = (id: string) => prefix + id;
+  const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
+
+  return {
+    async claim(id: string, leaseMs: number): Promise<WebhookClaim> {
+      const token = newClaimToken();
+      if ((await send(['SET', key(id), `claim:${token}`, 'NX', 'PX', ms(leaseMs)])) === 'OK') return { status: 'claimed', token };
+      // Held already. Should it have expired in between, the retry that follows is claimed then.
+      return (await send(['GET', key(id)])) === DONE ? { status: 'done' } : { status: 'busy' };
+    },
+    async complete(id: string, _token: string, ttlMs: number): Promise<void> {
+      await send(['SET', key(id), DONE, 'PX', ms(ttlMs)]);
+    },
+    async release(id: string, token: string): Promise<void> {
+      await send(['EVAL', RELEASE_SCRIPT, '1', key(id), `claim:${token}`]);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Where a receiver keeps which events it has handled. Smile delivers each event at least once and
+ * retries on any non-2xx, so a receiver claims an event's id before handling it, marks it done
+ * after, and lets go of it when handling failed, so that the retry is handled.
+ */
+
+/** What a claim found: this caller now holds the id, it was handled already, or another holds it. */
+export type WebhookClaim = { status: 'claimed'; token: string } | { status: 'done' } | { status: 'busy' };
+
+/**
+ * A store of event ids, shared by every instance of a receiver. Each step must be atomic across
+ * instances (the Redis store uses `SET … NX PX` and a compare-and-delete script).
+ */
+export interface WebhookStore {
+  /**
+   * Claims `id` for `leaseMs`, unless it is done or claimed already. A claim whose holder dies
+   * expires after its lease, so that a retry is handled then.
+   */
+  claim(id: string, leaseMs: number): Promise<WebhookClaim>;
+  /** Marks `id` handled for `ttlMs`, so that retries within it are answered as duplicates. */
+  complete(id: string, token: string, ttlMs: number): Promise<void>;
+  /** Lets go of a claim when handling failed, so that a retry is handled; only the holder's `token` can. */
+  release(id: string, token: string): Promise<void>;
+}
+
+/** A random claim token: which holder a claim belongs to. */
+export const newClaimToken = (): string => crypto.randomUUID();
+
+export interface MemoryWebhookStoreOptions {
+  /** How many ids are kept at most; the oldest go first (default 10 000). */
+  maxEntries?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+type Entry = { token: string | undefined; expiresAt: number };
+
+/**
+ * The default store: one process's memory, bounded. Right for a single instance; several
+ * instances behind a load balancer need a shared store such as {@link redisWebhookStore}.
+ */
+export class MemoryWebhookStore implements WebhookStore {
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  // id → its claim (token set) or its done mark (token undefined), in insertion order.
+  readonly #entries = new Map<string, Entry>();
+
+  constructor({ maxEntries = 10_000, now = Date.now }: MemoryWebhookStoreOptions = {}) {
+    if (!(maxEntries > 0)) throw new RangeError('maxEntries must be positive');
+    this.#maxEntries = maxEntries;
+    this.#now = now;
+  }
+
+  async claim(id: string, leaseMs: number): Promise<WebhookClaim> {
+    const entry = this.#live(id);
+    if (entry) return entry.token === undefined ? { status: 'done' } : { status: 'busy' };
+    const token = newClaimToken();
+    this.#set(id, { token, expiresAt: this.#now() + leaseMs });
+    return { status: 'claimed', token };
+  }
+
+  async complete(id: string, _token: string, ttlMs: number): Promise<void> {
+    this.#set(id, { token: undefined, expiresAt: this.#now() + ttlMs });
+  }
+
+  async release(id: string, token: string): Promise<void> {
+    if (this.#entries.get(id)?.token === token) this.#entries.delete(id);
+  }
+
+  /** How many ids are kept now, expired ones aside. */
+  get size(): number {
+    let size = 0;
+    for (const id of this.#entries.keys()) if (this.#live(id)) size++;
+    return size;
+  }
+
+  #live(id: string): Entry | undefined {
+    const entry = this.#entries.get(id);
+    if (entry && entry.expiresAt <= this.#now()) this.#entries.delete(id);
+    return entry && entry.expiresAt > this.#now() ? entry : undefined;
+  }
+
+  #set(id: string, entry: Entry): void {
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
+    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+}

@@ -1,0 +1,216 @@
+// createWebhookHandler's contract, as a fetch-style handler and behind Node's http server through
+// toNodeHandler: each status it answers, the claim around onEvent, and hostile input.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { describe, test } from 'node:test';
+import { MemoryWebhookStore, createWebhookHandler, toNodeHandler } from '../../dist/webhooks/index.js';
+
+const secret = 'whsec_handler_5e';
+const sign = (raw) => createHmac('sha512', secret).update(raw).digest('hex');
+const body = (id = 'evt_1') =>
+  JSON.stringify({ id, version: 1, type: 'ARCHIVE_STARTED', createdAt: '2026-11-29T10:00:00Z', data: { userId: 'usr_1', archiveId: 'arc_1' } });
+const post = (raw, headers = { 'smile-signature': sign(raw) }) =>
+  new Request('https://receiver.test/webhooks/smile', { method: 'POST', headers, body: raw });
+
+/** A handler that records each onEvent call; `behave(event)` decides what onEvent does. */
+function receiver(behave = () => undefined, options = {}) {
+  const calls = [];
+  const errors = [];
+  const handler = createWebhookHandler({
+    secret,
+    onEvent: (event) => {
+      calls.push(event.id);
+      return behave(event);
+    },
+    onError: (error) => errors.push(error),
+    ...options,
+  });
+  const answer = async (request) => {
+    const response = await handler(request);
+    return [response.status, await response.json()];
+  };
+  return { handler, answer, calls, errors };
+}
+
+describe('createWebhookHandler', () => {
+  test('handles a new event once: 200, then a retry is a duplicate and onEvent does not run again', async () => {
+    const { answer, calls } = receiver();
+    assert.deepEqual(await answer(post(body())), [200, { received: true }]);
+    assert.deepEqual(await answer(post(body())), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(calls, ['evt_1']);
+  });
+
+  test('405 for anything but POST', async () => {
+    const { handler, calls } = receiver();
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const response = await handler(new Request('https://receiver.test/', { method, body: method === 'GET' ? undefined : body() }));
+      assert.equal(response.status, 405, method);
+      assert.equal(response.headers.get('allow'), 'POST');
+    }
+    assert.deepEqual(calls, []);
+  });
+
+  test('401 for a missing or bad signature, 400 for a body that is not an event', async () => {
+    const { answer, calls } = receiver();
+    assert.deepEqual(await answer(post(body(), {})), [401, { error: 'MISSING_SIGNATURE' }]);
+    assert.deepEqual(await answer(post(body(), { 'smile-signature': sign('other') })), [401, { error: 'BAD_SIGNATURE' }]);
+    assert.deepEqual(await answer(post('{"id": 1')), [400, { error: 'INVALID_JSON' }]);
+    assert.deepEqual(await answer(post('{"id":"x"}')), [400, { error: 'INVALID_EVENT' }]);
+    assert.deepEqual(calls, []);
+  });
+
+  test('a throwing onEvent gives 500 and lets go of the claim, so that the retry is handled', async () => {
+    let tries = 0;
+    const { answer, calls, errors } = receiver(() => {
+      if (++tries === 1) throw new Error('database down');
+    });
+    assert.deepEqual(await answer(post(body())), [500, { error: 'HANDLER_FAILED' }]);
+    assert.equal(errors[0].message, 'database down');
+    assert.deepEqual(await answer(post(body())), [200, { received: true }]);
+    assert.deepEqual(await answer(post(body())), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(calls, ['evt_1', 'evt_1']);
+  });
+
+  test('a delivery that arrives while the first is still being handled gets 409', async () => {
+    let finish;
+    const { answer, calls } = receiver(() => new Promise((resolve) => (finish = resolve)));
+    const first = answer(post(body()));
+    while (!finish) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(await answer(post(body())), [409, { error: 'IN_PROGRESS' }]);
+    finish();
+    assert.deepEqual(await first, [200, { received: true }]);
+    assert.deepEqual(await answer(post(body())), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(calls, ['evt_1']);
+  });
+
+  test('an onEvent that never settles is answered 503 after handlerTimeoutMs; its claim stands until the lease', async () => {
+    const store = new MemoryWebhookStore();
+    const { answer, errors } = receiver(() => new Promise(() => {}), { handlerTimeoutMs: 50, store });
+    assert.deepEqual(await answer(post(body())), [503, { error: 'HANDLER_TIMEOUT' }]);
+    assert.match(errors[0].message, /longer than 50 ms/);
+    assert.deepEqual(await store.claim('evt_1', 1000), { status: 'busy' });
+  });
+
+  test('an unreachable store gives 503, and onEvent does not run', async () => {
+    const broken = { claim: () => Promise.reject(new Error('ECONNREFUSED')), complete: async () => {}, release: async () => {} };
+    const { answer, calls, errors } = receiver(undefined, { store: broken });
+    assert.deepEqual(await answer(post(body())), [503, { error: 'STORE_UNAVAILABLE' }]);
+    assert.deepEqual(calls, []);
+    assert.equal(errors[0].message, 'ECONNREFUSED');
+  });
+
+  test('413 for a body over maxBodyBytes, declared or not, read no further than the bound', async () => {
+    const { answer } = receiver(undefined, { maxBodyBytes: 1000 });
+    assert.deepEqual(await answer(post('x'.repeat(1001), { 'smile-signature': sign('x') })), [413, { error: 'BODY_TOO_LARGE' }]);
+    let pulled = 0;
+    const endless = new ReadableStream({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(100));
+      },
+    });
+    const streamed = new Request('https://receiver.test/', { method: 'POST', body: endless, duplex: 'half' });
+    assert.deepEqual(await answer(streamed), [413, { error: 'BODY_TOO_LARGE' }]);
+    assert.ok(pulled <= 12, `pulled ${pulled} chunks of 100 bytes`);
+  });
+
+  test('hostile input: non-UTF-8 bytes, a repeated or non-string signature header, a broken stream', async () => {
+    const { handler, answer, calls } = receiver();
+    const bytes = Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","version":1}')]);
+    assert.deepEqual(await answer(post(bytes, { 'smile-signature': sign(bytes) })), [400, { error: 'INVALID_JSON' }]);
+    const repeated = new Headers();
+    repeated.append('smile-signature', sign(body()));
+    repeated.append('smile-signature', sign(body()));
+    assert.deepEqual(await answer(post(body(), repeated)), [401, { error: 'BAD_SIGNATURE' }]);
+    const broken = new ReadableStream({ start: (controller) => controller.error(new Error('connection reset')) });
+    const response = await handler(new Request('https://receiver.test/', { method: 'POST', body: broken, duplex: 'half' }));
+    assert.deepEqual([response.status, await response.json()], [400, { error: 'BODY_UNREADABLE' }]);
+    assert.deepEqual(calls, []);
+  });
+
+  test('refuses to be created without a secret or an onEvent', () => {
+    assert.throws(() => createWebhookHandler({ secret: '', onEvent: () => {} }), TypeError);
+    assert.throws(() => createWebhookHandler({ secret }), TypeError);
+  });
+});
+
+describe('toNodeHandler behind node:http', () => {
+  /** Runs `use(port, calls)` against a Node server of the handler; the server is closed after. */
+  async function withServer(use, options) {
+    const { handler, calls } = receiver(undefined, options);
+    const server = createServer(toNodeHandler(handler));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await use(server.address().port, calls);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  /**
+   * A request with Node's own client, so that headers can repeat, written by `write`; resolves
+   * with the status and JSON body once the answer has arrived and the whole request was sent.
+   */
+  const exchange = (port, { method = 'POST', headers = {} }, write) =>
+    new Promise((resolve, reject) => {
+      let answer;
+      const outgoing = httpRequest({ port, host: '127.0.0.1', method, path: '/webhooks/smile', headers }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => (answer = [response.statusCode, text ? JSON.parse(text) : undefined]));
+      });
+      outgoing.on('error', reject);
+      outgoing.on('close', () => (answer ? resolve(answer) : reject(new Error('closed without an answer'))));
+      write(outgoing);
+    });
+  const send = (port, { payload, ...options }) => exchange(port, options, (outgoing) => outgoing.end(payload));
+
+  test('handles, dedupes and refuses as the fetch-style handler does', async () => {
+    await withServer(async (port, calls) => {
+      const raw = body();
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [200, { received: true }]);
+      assert.deepEqual(await send(port, { headers: { 'Smile-Signature': sign(raw) }, payload: raw }), [200, { received: true, duplicate: true }]);
+      assert.deepEqual(await send(port, { method: 'GET' }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
+      assert.deepEqual(await send(port, { method: 'PUT', payload: raw }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
+      // Node joins a repeated header into one value, which is no signature.
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': [sign(raw), sign(raw)] }, payload: raw }), [401, { error: 'BAD_SIGNATURE' }]);
+      assert.deepEqual(await send(port, { payload: raw }), [401, { error: 'MISSING_SIGNATURE' }]);
+      assert.deepEqual(calls, ['evt_1']);
+    });
+  });
+
+  test('a 10 MB body is refused with 413 at the default bound, and the answer reaches the client', async () => {
+    await withServer(async (port, calls) => {
+      const huge = `{"id":"evt_big","data":"${'x'.repeat(10 * 1024 * 1024)}"}`;
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(huge) }, payload: huge }), [413, { error: 'BODY_TOO_LARGE' }]);
+      // No Content-Length: the bound holds while reading, too.
+      const chunked = await exchange(port, { headers: { 'transfer-encoding': 'chunked' } }, (outgoing) => {
+        for (let index = 0; index < 10; index++) outgoing.write('x'.repeat(1024 * 1024));
+        outgoing.end();
+      });
+      assert.deepEqual(chunked, [413, { error: 'BODY_TOO_LARGE' }]);
+      assert.deepEqual(calls, []);
+    });
+  });
+
+  test('a body truncated by a client that goes away is never handled, and the server lives on', async () => {
+    await withServer(async (port, calls) => {
+      const raw = body('evt_cut');
+      await new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${sign(raw)}\r\n\r\n${raw.slice(0, 40)}`);
+          socket.end();
+        });
+        socket.on('close', resolve);
+        socket.on('error', reject);
+        socket.resume();
+      });
+      // The server still answers, and the cut event was never handled.
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [200, { received: true }]);
+      assert.deepEqual(calls, ['evt_cut']);
+    });
+  });
+});

@@ -1,0 +1,52 @@
+// A throwaway Debian `redis-server` on a free loopback port, for the tests that need a real
+// Redis: no file is written, and it stops with the test.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const START_TIMEOUT_MS = 10000;
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Starts redis-server and resolves once it accepts connections, with its URL and a `stop()`. */
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawn(
+    process.env.REDIS_SERVER_PATH ?? 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const fail = (error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const exited = (code) => fail(new Error(`redis-server exited with ${code}:\n${output}`));
+    child.once('error', (error) => fail(new Error(`redis-server could not run (apt-get install redis-server): ${error.message}`)));
+    child.once('exit', exited);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (!output.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      child.off('exit', exited);
+      resolve();
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+  });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => (child.kill('SIGTERM'), exited),
+  };
+}
