@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { followOutput } from '../support/child-output.mjs';
+import { freePort } from '../support/free-port.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -34,14 +34,6 @@ async function snippet(heading, name) {
   await writeFile(file, code);
   return file;
 }
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Runs a snippet as a server; resolves once it prints `listening`, with `post`, `printed` and `stop`. */
 async function serve(file, env) {

@@ -2,11 +2,11 @@
 // Chromium and Firefox ESR through puppeteer-core (Firefox over WebDriver BiDi), and WebKitGTK's
 // MiniBrowser through its own WebKitWebDriver, under Xvfb when there is no display.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import * as puppeteerCore from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { freePort } from './free-port.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
@@ -39,18 +39,6 @@ export function launcherFor(engine) {
     default:
       throw new Error(`Unknown engine ${engine}`);
   }
-}
-
-/** A free TCP port on loopback. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts Xvfb on the first free display and resolves with that display's name, e.g. `:99`. */

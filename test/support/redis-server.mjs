@@ -1,19 +1,9 @@
 // A throwaway Debian `redis-server` on a free loopback port, for the tests that need a real
 // Redis: no file is written, and it stops with the test.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.mjs';
 
 const START_TIMEOUT_MS = 10000;
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Starts redis-server and resolves once it accepts connections, with its URL and a `stop()`. */
 export async function startRedis() {
