@@ -103,6 +103,12 @@ describe('parseWebhook', () => {
   const failures = [
     ['MISSING_SIGNATURE', body, {}],
     ['MISSING_SIGNATURE', body, { 'smile-signature': '  ' }],
+    // Not a string: no value, never an exception.
+    ['MISSING_SIGNATURE', body, { 'smile-signature': 12345 }],
+    ['MISSING_SIGNATURE', body, { 'smile-signature': [null, { toString: () => 'x' }] }],
+    ['MISSING_SIGNATURE', body, { get: () => 42 }],
+    // Repeated: joined, as fetch joins it, so two copies never pass as one.
+    ['BAD_SIGNATURE', body, { 'smile-signature': [sign(body), sign(body)] }],
     ['BAD_SIGNATURE', body, { 'smile-signature': sign('something else') }],
     ['BAD_SIGNATURE', body, { 'smile-signature': 'zz' }],
     ['INVALID_JSON', '{"id": ', { 'smile-signature': sign('{"id": ') }],
