@@ -19,7 +19,7 @@ const bridgePage = () => ({
 export default [
   {
     input: 'src/bundle.ts',
-    output: { dir: 'dist', entryFileNames: 'wink-widget.min.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist', entryFileNames: 'wink-widget.min.js', chunkFileNames: 'wink-widget.[name].min.js', format: 'es', sourcemap: true },
     plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify(), bridgePage()],
   },
   {

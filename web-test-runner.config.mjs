@@ -37,6 +37,17 @@ export default {
       if (context.path !== '/test/redirect') return next();
       context.redirect(String(context.query.to));
     },
+    // `/test/csp.html?hash=…`: a page under a real Content-Security-Policy response header whose
+    // script-src allows this server's scripts and the given hash, with a <wink-widget> on it.
+    (context, next) => {
+      if (context.path !== '/test/csp.html') return next();
+      const origin = `${context.protocol}://${context.host}`;
+      context.set('Content-Security-Policy', `script-src ${origin} ${String(context.query.hash)}`);
+      context.type = 'html';
+      context.body = `<!doctype html><title>Under a strict CSP</title>
+<script type="module" src="/dist/wink-widget.min.js"></script>
+<wink-widget sdk-url="/test/fixtures/sdk-double.js" template-id="wtpl-csp"></wink-widget>`;
+    },
     // `/test/late-bridge.html`: the built bridge, held back until its parent posts 'go', so that
     // a test can act while the element is still waiting for the handshake.
     async (context, next) => {

@@ -25,7 +25,8 @@ async function ownModules() {
 /** Measures each entry; returns rows of { name, bytes, gzip, budget, ok }. */
 export async function measure() {
   const entries = [
-    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 4 * KB },
+    // The hardening (fuzz-proof bridge, early BRIDGE_BLOCKED, the debug hook) costs about 350 B.
+    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 4.4 * KB },
     {
       name: 'dist/wink-widget.min.js (Lit included)',
       code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),

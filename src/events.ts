@@ -90,6 +90,7 @@ export type WidgetErrorCode =
   | 'MISSING_TOKEN'
   | 'TOKEN_PROVIDER_FAILED'
   | 'BRIDGE_TIMEOUT'
+  | 'BRIDGE_BLOCKED'
   | 'SDK_LOAD_FAILED'
   | 'SDK_ERROR'
   | 'INVALID_PAYLOAD'

@@ -29,6 +29,8 @@ export interface LaunchMessage {
   v: typeof PROTOCOL_VERSION;
   sdkUrl: string;
   config: Record<string, unknown>;
+  /** The SDK callbacks the bridge relays: {@link CALLBACK_NAMES}. */
+  callbacks: readonly CallbackName[];
 }
 
 /** bridge → element: the SDK loaded and `open()` returned. */
@@ -45,12 +47,16 @@ export interface SdkErrorMessage {
   message: string;
 }
 
-/** bridge → element: an SDK callback fired, with its arguments made cloneable. */
+/**
+ * bridge → element: an SDK callback fired, with its arguments made cloneable; or, as a string,
+ * why they could not be read (a getter that throws, nesting too deep to copy): the bridge reports
+ * that instead of throwing back into the SDK.
+ */
 export interface CallbackMessage {
   wink: 'callback';
   v: typeof PROTOCOL_VERSION;
   name: CallbackName;
-  args: unknown[];
+  args: unknown[] | string;
 }
 
 /** What the element accepts on the port. */
@@ -62,7 +68,7 @@ export type CallbackEvent =
   | { ok: false; error: WidgetErrorDetail };
 
 /** The callback names, in table order. */
-export const CALLBACK_NAMES = Object.keys(WINK_CALLBACKS) as CallbackName[];
+export const CALLBACK_NAMES = /* @__PURE__ */ Object.keys(WINK_CALLBACKS) as CallbackName[];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
@@ -128,7 +134,11 @@ export function isBridgeReady(data: unknown): data is BridgeReadyMessage {
 
 /** Reads a launch message, as the bridge receives it; undefined for anything else. */
 export function readLaunch(data: unknown): LaunchMessage | undefined {
-  return isMessage(data) && data.wink === 'launch' && typeof data.sdkUrl === 'string' && isPlainRecord(data.config)
+  return isMessage(data) &&
+    data.wink === 'launch' &&
+    typeof data.sdkUrl === 'string' &&
+    isPlainRecord(data.config) &&
+    Array.isArray(data.callbacks)
     ? (data as unknown as LaunchMessage)
     : undefined;
 }
@@ -144,30 +154,33 @@ export function readPortMessage(data: unknown): PortMessage | undefined {
         ? (data as unknown as SdkErrorMessage)
         : undefined;
     case 'callback':
-      return isCallbackName(data.name) && Array.isArray(data.args) ? (data as unknown as CallbackMessage) : undefined;
+      return isCallbackName(data.name) && (Array.isArray(data.args) || typeof data.args === 'string')
+        ? (data as unknown as CallbackMessage)
+        : undefined;
     default:
       return undefined;
   }
 }
 
 /**
- * Turns a callback's arguments into its event's detail, deep-frozen; a payload whose documented
- * fields have the wrong type becomes an `INVALID_PAYLOAD` error that carries it unchanged.
+ * Turns a callback's arguments into its event's detail, deep-frozen. A payload whose documented
+ * fields have the wrong type becomes an `INVALID_PAYLOAD` error that carries it unchanged; one the
+ * bridge could not read (`args` is then why) becomes an `INVALID_PAYLOAD` error that says why.
  */
-export function readCallback(name: CallbackName, args: readonly unknown[]): CallbackEvent {
-  const detail = DETAIL_READERS[name](args);
-  if (detail === undefined) {
-    return {
-      ok: false,
-      error: deepFreeze({
-        code: 'INVALID_PAYLOAD',
-        message: `${name} arguments do not match the documented shape`,
-        callback: name,
-        payload: args.length === 1 ? args[0] : [...args],
-      }),
-    };
-  }
-  return { ok: true, type: WINK_CALLBACKS[name], detail: deepFreeze(detail) };
+export function readCallback(name: CallbackName, args: readonly unknown[] | string): CallbackEvent {
+  const unreadable = typeof args === 'string';
+  const detail = unreadable ? undefined : DETAIL_READERS[name](args);
+  return detail === undefined
+    ? {
+        ok: false,
+        error: deepFreeze({
+          code: 'INVALID_PAYLOAD',
+          message: `${name} arguments ${unreadable ? `could not be read: ${args}` : 'do not match the documented shape'}`,
+          callback: name,
+          payload: unreadable ? undefined : args.length === 1 ? args[0] : [...args],
+        }),
+      }
+    : { ok: true, type: WINK_CALLBACKS[name], detail: deepFreeze(detail) };
 }
 
 /** Freezes a value and everything reachable from it; returns it for chaining. */

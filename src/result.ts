@@ -11,7 +11,8 @@ export const createSessionRecord = (): SessionRecord => ({ accounts: [], errors:
 export function recordCallback(record: SessionRecord, name: CallbackName, detail: unknown): void {
   if (name === 'onAccountConnected') record.accounts.push(detail as AccountDetail);
   else if (name === 'onAccountError') record.errors.push(detail as AccountErrorDetail);
-  else if (name === 'onUploadsCreated') record.uploads.push(...(detail as UploadsDetail).uploads);
+  // One by one: spreading a very long list into push() would exceed the argument limit.
+  else if (name === 'onUploadsCreated') for (const upload of (detail as UploadsDetail).uploads) record.uploads.push(upload);
 }
 
 /** The result a session ends with. */

@@ -13,7 +13,8 @@ import type {
   WinkWidgetEventMap,
   WinkWidgetEventName,
 } from './events.js';
-import { PROTOCOL_VERSION, deepFreeze, readCallback, type PortMessage } from './protocol.js';
+import { trace } from './debug.js';
+import { CALLBACK_NAMES, PROTOCOL_VERSION, deepFreeze, readCallback, type CallbackEvent, type PortMessage } from './protocol.js';
 import { createSessionRecord, recordCallback, toResult, type SessionRecord } from './result.js';
 import { styles } from './wink-widget.styles.js';
 
@@ -27,6 +28,8 @@ export const DEFAULT_SDK_URL = 'https://web.smileapi.io/v2/smile.v2.js';
 export const DEFAULT_SANDBOX = 'allow-scripts allow-popups allow-forms';
 export const DEFAULT_LABEL = 'Smile Wink Widget';
 export const DEFAULT_TIMEOUT = 15000;
+/** How long after the built-in bridge's page has loaded its handshake may still arrive. */
+const BRIDGE_LOAD_GRACE = 2000;
 
 // A change to any of these while open needs a new SDK instance in a new frame.
 const RELAUNCH_ON = ['token', 'templateId', 'sdkUrl', 'options', 'bridgeUrl', 'sandbox', 'modal'] as const;
@@ -78,6 +81,7 @@ export class WinkWidget extends LitElement {
     options: { attribute: false },
     callbacks: { attribute: false },
     tokenProvider: { attribute: false },
+    debug: { type: Boolean, reflect: true },
   };
 
   /**
@@ -122,6 +126,13 @@ export class WinkWidget extends LitElement {
   /** Called for a fresh token at each launch, and after an uncancelled `token-expired`. */
   declare tokenProvider: TokenProvider | undefined;
 
+  /**
+   * Log each protocol step to the console, prefixed `[wink-widget]`: the frame, the handshake (or
+   * why a message was ignored), the launch (token redacted), each port message and the event it
+   * became, close and teardown. The log's text is loaded only when this is on.
+   */
+  declare debug: boolean;
+
   #state: WinkWidgetState = 'idle';
   #session?: SessionRecord;
   #pendingShow?: PromiseWithResolvers<WinkResult>;
@@ -138,6 +149,7 @@ export class WinkWidget extends LitElement {
     this.sandbox = DEFAULT_SANDBOX;
     this.label = DEFAULT_LABEL;
     this.timeout = DEFAULT_TIMEOUT;
+    this.debug = false;
   }
 
   /** Where the widget is in its lifecycle; reflected to the `state` attribute. */
@@ -262,10 +274,12 @@ export class WinkWidget extends LitElement {
     if (this.templateId) config.templateId = this.templateId;
     this.#connection = new BridgeConnection(iframe, {
       origin,
-      launch: { wink: 'launch', v: PROTOCOL_VERSION, sdkUrl, config },
+      launch: { wink: 'launch', v: PROTOCOL_VERSION, sdkUrl, config, callbacks: CALLBACK_NAMES },
       timeout: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT,
+      loadGrace: this.bridgeUrl ? undefined : BRIDGE_LOAD_GRACE,
       onMessage: this.#onBridgeMessage,
       onFailure: (code, message) => this.#fail(code, message),
+      trace: this.#trace,
     });
   }
 
@@ -285,13 +299,12 @@ export class WinkWidget extends LitElement {
         this.#fail(message.code, message.message);
         break;
       case 'callback':
-        this.#onCallback(message.name, message.args);
+        this.#onCallback(message.name, readCallback(message.name, message.args));
         break;
     }
   };
 
-  #onCallback(name: CallbackName, args: unknown[]): void {
-    const read = readCallback(name, args);
+  #onCallback(name: CallbackName, read: CallbackEvent): void {
     if (!read.ok) {
       this.#emit('widget-error', read.error);
       // The SDK has closed itself; the element follows even when the reason is unreadable.
@@ -347,10 +360,16 @@ export class WinkWidget extends LitElement {
     this.#connection?.dispose();
     this.#connection = undefined;
     if (this.#frame) {
+      this.#trace('teardown');
       this.#frame = undefined;
       this.requestUpdate();
     }
   }
+
+  /** Hands a protocol step to the debug log when `debug` is on; the token goes along to be redacted. */
+  #trace = (step: string, detail?: unknown): void => {
+    if (this.debug) trace(this, step, detail, this.#frame?.token);
+  };
 
   #emit<K extends WinkWidgetEventName>(
     type: K,
@@ -363,6 +382,7 @@ export class WinkWidget extends LitElement {
       composed: false,
       cancelable: type === 'token-expired',
     });
+    this.#trace('event', type);
     this.dispatchEvent(event);
     const handler = callback && this.callbacks?.[callback];
     if (typeof handler === 'function') {

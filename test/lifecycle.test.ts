@@ -2,29 +2,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { WinkWidget } from '../src/index.js';
+import { messageListeners } from './support/listeners.js';
 import { DOUBLE_URL, EventLog, mountWidget } from './support/widget.js';
-
-/** Tracks the window 'message' listeners added from now on that are still attached. */
-function messageListeners() {
-  const live = new Set<unknown>();
-  const add = window.addEventListener;
-  const remove = window.removeEventListener;
-  window.addEventListener = function (this: Window, type: string, listener: unknown, ...rest: unknown[]) {
-    if (type === 'message') live.add(listener);
-    return (add as Function).call(this, type, listener, ...rest);
-  } as typeof add;
-  window.removeEventListener = function (this: Window, type: string, listener: unknown, ...rest: unknown[]) {
-    if (type === 'message') live.delete(listener);
-    return (remove as Function).call(this, type, listener, ...rest);
-  } as typeof remove;
-  return {
-    live,
-    restore() {
-      window.addEventListener = add;
-      window.removeEventListener = remove;
-    },
-  };
-}
 
 /** Counts MessagePort.close() calls from now on. */
 function portCloses() {

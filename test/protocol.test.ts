@@ -23,13 +23,15 @@ describe('protocol: message envelopes', () => {
     }
   });
 
-  it('reads a launch with a string sdkUrl and a config record', () => {
-    const launch = { wink: 'launch', v: 1, sdkUrl: 'https://sdk', config: { userToken: 't' } };
+  it('reads a launch with a string sdkUrl, a config record and the callback names', () => {
+    const launch = { wink: 'launch', v: 1, sdkUrl: 'https://sdk', config: { userToken: 't' }, callbacks: CALLBACK_NAMES };
     expect(readLaunch(launch)).to.equal(launch);
     for (const data of [
       { ...launch, sdkUrl: 7 },
       { ...launch, config: null },
       { ...launch, config: [] },
+      { ...launch, callbacks: undefined },
+      { ...launch, callbacks: 'onClose' },
       { ...launch, v: '1' },
       { ...launch, wink: 'Launch' },
     ]) {
@@ -43,6 +45,8 @@ describe('protocol: message envelopes', () => {
       { wink: 'sdk-error', v: 1, code: 'SDK_LOAD_FAILED', message: 'x' },
       { wink: 'sdk-error', v: 1, code: 'SDK_ERROR', message: 'x' },
       { wink: 'callback', v: 1, name: 'onClose', args: ['exit'] },
+      // Arguments the bridge could not read: why, as text.
+      { wink: 'callback', v: 1, name: 'onClose', args: 'getter says no' },
     ];
     for (const data of valid) expect(readPortMessage(data)).to.equal(data);
     const invalid = [
@@ -52,7 +56,8 @@ describe('protocol: message envelopes', () => {
       { wink: 'sdk-error', v: 1, code: 'SDK_ERROR' },
       { wink: 'callback', v: 1, name: 'onSomethingElse', args: [] },
       { wink: 'callback', v: 1, name: 'toString', args: [] },
-      { wink: 'callback', v: 1, name: 'onClose', args: 'exit' },
+      { wink: 'callback', v: 1, name: 'onClose', args: { reason: 'exit' } },
+      { wink: 'callback', v: 1, name: 'onClose' },
       { wink: 'callback', v: 2, name: 'onClose', args: [] },
       42,
       null,
@@ -126,6 +131,17 @@ describe('protocol: callback payloads', () => {
       expect(Object.isFrozen(read.error)).to.equal(true);
     });
   }
+  it('reports arguments the bridge could not read as INVALID_PAYLOAD that says why, for any callback', () => {
+    for (const name of CALLBACK_NAMES) {
+      const read = readCallback(name, 'getter says no');
+      expect(read.ok, name).to.equal(false);
+      if (read.ok) continue;
+      expect(read.error).to.include({ code: 'INVALID_PAYLOAD', callback: name });
+      expect(read.error.message).to.contain('could not be read').and.to.contain('getter says no');
+      expect(Object.isFrozen(read.error)).to.equal(true);
+    }
+  });
+
 });
 
 describe('protocol: helpers', () => {

@@ -19,7 +19,8 @@ export type WinkWidgetPropertyName =
   | 'timeout'
   | 'options'
   | 'callbacks'
-  | 'tokenProvider';
+  | 'tokenProvider'
+  | 'debug';
 
 // The list above must be exactly the element's public fields: adding one to the class without
 // listing it here (or listing one that is gone) fails to compile.
@@ -41,6 +42,7 @@ export interface WinkWidgetAttributes {
   sandbox?: string;
   label?: string;
   timeout?: number | string;
+  debug?: boolean | '';
 }
 
 /** `on<event-name>` handlers, the form React 19 and Svelte 5 use for custom element events. */

@@ -2,6 +2,7 @@
 // allows just that hash runs it.
 import { expect } from '@open-wc/testing';
 import { BRIDGE_CSP_HASH, BRIDGE_HTML } from '../../src/index.js';
+import { CALLBACK_NAMES } from '../../src/protocol.js';
 import { mountWidget } from '../support/widget.js';
 
 const inlineScript = () => {
@@ -42,7 +43,7 @@ describe('bridge document', () => {
 
   it('runs under a CSP that allows only its hash, and is blocked under one that does not', async () => {
     const withPolicy = (policy: string) =>
-      BRIDGE_HTML.replace('<meta charset="utf-8">', `<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${policy}">`);
+      BRIDGE_HTML.replace('<!doctype html>', `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">`);
     expect(await firstMessage(withPolicy(`script-src ${BRIDGE_CSP_HASH}`))).to.deep.equal({ wink: 'bridge-ready', v: 1 });
     expect(await firstMessage(withPolicy(`script-src 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='`), 500)).to.equal('silent');
   });
@@ -89,7 +90,7 @@ describe('bridge document', () => {
       const doubleUrl = new URL('/test/fixtures/sdk-double.js', location.href).href;
       sibling.srcdoc = `<script>
         const channel = new MessageChannel();
-        parent.frames[0].postMessage({ wink: 'launch', v: 1, sdkUrl: ${JSON.stringify(doubleUrl)}, config: { play: [['onClose', 'forged']] } }, '*', [channel.port2]);
+        parent.frames[0].postMessage({ wink: 'launch', v: 1, sdkUrl: ${JSON.stringify(doubleUrl)}, config: { play: [['onClose', 'forged']] }, callbacks: ['onClose'] }, '*', [channel.port2]);
         parent.postMessage('sent', '*');
       </script>`;
       document.body.append(sibling);
@@ -102,7 +103,7 @@ describe('bridge document', () => {
           if (event.data.name === 'onClose') resolve();
         };
       });
-      const launch = { wink: 'launch', v: 1, sdkUrl: doubleUrl, config: { play: [['onClose', 'real']] } };
+      const launch = { wink: 'launch', v: 1, sdkUrl: doubleUrl, config: { play: [['onClose', 'real']] }, callbacks: CALLBACK_NAMES };
       bridge.contentWindow!.postMessage(launch, '*', [channel.port2]);
       const again = new MessageChannel();
       bridge.contentWindow!.postMessage({ ...launch, config: { play: [['onClose', 'second']] } }, '*', [again.port2]);

@@ -44,10 +44,10 @@ test('every event of the table is in the manifest, typed with its detail', async
 
 test('the manifest lists every attribute, property, method, part, custom property and slot', () => {
   const names = (list) => (list ?? []).map((item) => item.name);
-  assert.deepEqual(names(element.attributes).sort(), ['bridge-url', 'label', 'modal', 'open', 'sandbox', 'sdk-url', 'state', 'template-id', 'timeout', 'token']);
+  assert.deepEqual(names(element.attributes).sort(), ['bridge-url', 'debug', 'label', 'modal', 'open', 'sandbox', 'sdk-url', 'state', 'template-id', 'timeout', 'token']);
   assert.deepEqual(
     names(element.members.filter((member) => member.kind === 'field')).sort(),
-    ['bridgeUrl', 'callbacks', 'label', 'modal', 'open', 'options', 'sandbox', 'sdkUrl', 'state', 'templateId', 'timeout', 'token', 'tokenProvider'],
+    ['bridgeUrl', 'callbacks', 'debug', 'label', 'modal', 'open', 'options', 'sandbox', 'sdkUrl', 'state', 'templateId', 'timeout', 'token', 'tokenProvider'],
   );
   assert.deepEqual(names(element.members.filter((member) => member.kind === 'method')), ['show', 'close']);
   assert.deepEqual(names(element.cssParts), ['base', 'dialog', 'frame']);
