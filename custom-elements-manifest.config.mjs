@@ -1,6 +1,10 @@
 // `cem analyze` (run by `npm run build`): the Custom Elements Manifest, from the sources' JSDoc,
 // describing the shipped files (dist/*.js) and only the public API.
+import { posix } from 'node:path';
 const shipped = (path) => path?.replace(/^\/?src\//, 'dist/').replace(/\.ts$/, '.js');
+
+/** A re-export's module, which the analyzer leaves relative (`./events.js`), from the package root. */
+const fromRoot = (path, exporter) => (path.startsWith('.') ? posix.join(posix.dirname(exporter), path) : shipped(path));
 
 /** Points every module path at the file that ships, and keeps private members out. */
 function publicShippedApi() {
@@ -22,8 +26,18 @@ function publicShippedApi() {
           }
         }
         for (const entry of module.exports ?? []) {
-          if (entry.declaration?.module) entry.declaration.module = shipped(entry.declaration.module);
+          if (entry.declaration?.module) entry.declaration.module = fromRoot(entry.declaration.module, module.path);
         }
+      }
+      // A re-export must name something its module declares or exports. Type-only re-exports
+      // (`export type …`) name nothing that exists in JavaScript, so they are left out.
+      const byPath = new Map(customElementsManifest.modules.map((module) => [module.path, module]));
+      const provides = (path, name) => {
+        const target = byPath.get(path);
+        return Boolean(target) && (name === '*' || [...(target.declarations ?? []), ...(target.exports ?? [])].some((item) => item.name === name));
+      };
+      for (const module of customElementsManifest.modules) {
+        module.exports = module.exports?.filter(({ declaration }) => !declaration?.module || provides(declaration.module, declaration.name));
       }
     },
   };

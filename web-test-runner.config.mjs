@@ -48,6 +48,14 @@ export default {
 <script type="module" src="/dist/wink-widget.min.js"></script>
 <wink-widget sdk-url="/test/fixtures/sdk-double.js" template-id="wtpl-csp"></wink-widget>`;
     },
+    // `/test/ssr?modal=1`: <wink-widget> as @lit-labs/ssr renders it on a server, on the SDK double.
+    async (context, next) => {
+      if (context.path !== '/test/ssr') return next();
+      const { renderWidget } = await import('./test/support/ssr.mjs');
+      const sdkUrl = new URL('/test/fixtures/sdk-double.js', `${context.protocol}://${context.host}`).href;
+      context.type = 'html';
+      context.body = renderWidget({ modal: context.query.modal === '1', sdkUrl });
+    },
     // `/test/late-bridge.html`: the built bridge, held back until its parent posts 'go', so that
     // a test can act while the element is still waiting for the handshake.
     async (context, next) => {

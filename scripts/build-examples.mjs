@@ -1,8 +1,11 @@
 // Builds the framework examples in demo/frameworks/ into each one's build/main.js: Svelte with its
-// compiler, Vue single-file components with @vue/compiler-sfc, React's JSX with esbuild.
+// compiler, Vue single-file components with @vue/compiler-sfc, React's JSX with esbuild, Angular
+// with its own compiler (ngc, strictTemplates) and then esbuild.
 // The examples import 'wink-widget' by name, as an app would; esbuild resolves it to this package.
 import { compileScript, parse } from '@vue/compiler-sfc';
 import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +40,20 @@ const vuePlugin = {
   },
 };
 
+/** ngc, Angular's compiler, with the example's strictTemplates; it fails on any template type error. */
+async function compileAngular() {
+  const ngc = fileURLToPath(new URL('../node_modules/@angular/compiler-cli/bundles/src/bin/ngc.js', import.meta.url));
+  const project = fileURLToPath(new URL('angular/tsconfig.json', frameworks));
+  try {
+    await promisify(execFile)(process.execPath, [ngc, '-p', project]);
+  } catch (error) {
+    throw new Error(`ngc failed:\n${error.stdout}${error.stderr}`);
+  }
+}
+
 export async function buildExamples() {
-  const entries = { vue: 'main.ts', react: 'main.tsx', svelte: 'main.ts' };
+  await compileAngular();
+  const entries = { vue: 'main.ts', react: 'main.tsx', svelte: 'main.ts', angular: 'build/ngc/angular/main.js' };
   await Promise.all(
     Object.entries(entries).map(([framework, entry]) =>
       build({

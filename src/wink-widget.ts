@@ -140,6 +140,8 @@ export class WinkWidget extends LitElement {
   // Each launch gets a number; an async step that finds a newer one knows it was superseded.
   #launchId = 0;
   #frame?: { id: number; token: string };
+  // Declarative shadow DOM from a server render is attached before the element upgrades.
+  readonly #serverRendered = this.shadowRoot !== null;
 
   constructor() {
     super();
@@ -193,6 +195,9 @@ export class WinkWidget extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A server-rendered shadow root must hydrate: its first render stays as the server rendered
+    // it (nothing launched), and the launch starts from firstUpdated.
+    if (this.#serverRendered && !this.hasUpdated) return;
     if (changed.has('open')) {
       if (!this.open) {
         this.#finish({ reason: 'host' });
@@ -202,6 +207,10 @@ export class WinkWidget extends LitElement {
       if (this.#session) this.#launch();
       else this.#startSession();
     }
+  }
+
+  protected override firstUpdated(): void {
+    if (this.#serverRendered && this.open && this.isConnected) this.#startSession();
   }
 
   protected override render() {
@@ -423,6 +432,16 @@ export interface WinkWidget {
   ): void;
   addEventListener<K extends keyof HTMLElementEventMap>(
     type: K,
+    listener: (this: WinkWidget, event: HTMLElementEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Angular's pseudo-events on a DOM event (`(keydown.enter)`), which its template type checker
+   * passes here as they are written. The part before the dot must be a DOM event, so a misspelt
+   * event name is still a compile error.
+   */
+  addEventListener<K extends keyof HTMLElementEventMap>(
+    type: `${K}.${string}`,
     listener: (this: WinkWidget, event: HTMLElementEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void;

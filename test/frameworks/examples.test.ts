@@ -54,7 +54,7 @@ describe('framework examples', function () {
 
   before(() => setViewport({ width: 1000, height: 900 }));
 
-  for (const framework of ['html', 'vue', 'react', 'svelte']) {
+  for (const framework of ['html', 'vue', 'react', 'svelte', 'angular']) {
     it(`${framework}: the app's handlers receive account-connected and widget-close`, async () => {
       const frame = await loadExample(framework);
       try {

@@ -60,3 +60,42 @@ test('the README API reference is rendered from the manifest', async () => {
   const readme = await read('README.md');
   assert.equal(withApi(readme, manifest), readme, 'README.md API reference is stale: run `npm run build`');
 });
+
+test('custom-elements.json is valid against the custom-elements-manifest schema', async () => {
+  const { default: Ajv } = await import('ajv');
+  const schema = JSON.parse(await read('node_modules/custom-elements-manifest/schema.json'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  assert.equal(validate(manifest), true, JSON.stringify(validate.errors, null, 2));
+});
+
+test("every re-export names a module of the manifest, and something that module declares or exports", () => {
+  const byPath = new Map(manifest.modules.map((module) => [module.path, module]));
+  let references = 0;
+  for (const module of manifest.modules) {
+    for (const { name, declaration } of module.exports ?? []) {
+      if (!declaration?.module) continue;
+      references++;
+      const target = byPath.get(declaration.module);
+      assert.ok(target, `${module.path} re-exports ${name} from ${declaration.module}, which is no module of the manifest`);
+      if (declaration.name === '*') continue;
+      const names = [...(target.declarations ?? []), ...(target.exports ?? [])].map((item) => item.name);
+      assert.ok(names.includes(declaration.name), `${declaration.module} has no ${declaration.name}`);
+    }
+  }
+  assert.ok(references >= 10, `only ${references} re-exports`);
+});
+
+test('the editor data is what the generators make of the manifest now (run `npm run build`)', async () => {
+  const { EDITOR_FILES, writeEditorData } = await import('../../scripts/editor-data.mjs');
+  const outdir = fileURLToPath(new URL('node_modules/.cache/editor-data-check/', root));
+  await writeEditorData(outdir);
+  for (const file of EDITOR_FILES) assert.equal(await readFile(`${outdir}${file}`, 'utf8'), await read(file), `${file} is stale`);
+  const vscode = JSON.parse(await read('vscode.html-custom-data.json'));
+  const [tag] = vscode.tags;
+  assert.equal(tag.name, 'wink-widget');
+  assert.deepEqual(tag.attributes.map((attribute) => attribute.name).sort(), element.attributes.map((attribute) => attribute.name).sort());
+  const webTypes = JSON.parse(await read('web-types.json'));
+  const [webElement] = webTypes.contributions.html.elements;
+  assert.equal(webElement.name, 'wink-widget');
+  assert.deepEqual(webElement.js.events.map((event) => event.name).sort(), element.events.map((event) => event.name).sort());
+});

@@ -45,3 +45,33 @@ test('Svelte: svelte-check passes the example and reports exactly the expected e
   assert.ok(expected.length >= 5);
   assert.deepEqual([...new Set(reported)].sort(), expected.sort(), output);
 });
+
+test('lit-analyzer (the Lit editor plugin) accepts a correct consumer template and reports each misspelt attribute', async () => {
+  const analyze = async (file) => {
+    try {
+      const { stdout } = await run(process.execPath, [bin('lit-analyzer/cli.js'), file, '--strict', '--format', 'list', '--noColor'], { cwd: root });
+      return stdout;
+    } catch (error) {
+      return `${error.stdout}${error.stderr}`;
+    }
+  };
+  assert.match(await analyze('test/types/lit/consumer.ts'), /Found 0 problems in 1 file/);
+  const reported = [...(await analyze('test/types/lit/misspellings.ts')).matchAll(/Unknown attribute '([^']+)'/g)].map((match) => match[1]);
+  assert.deepEqual(reported, ['templateid', 'sdk-uri', 'bridgeurl']);
+});
+
+test('Angular: ngc (strictTemplates) compiles the example, and rejects exactly the marked lines of the misspellings', async () => {
+  await check('@angular/compiler-cli/bundles/src/bin/ngc.js', ['-p', 'demo/frameworks/angular/tsconfig.json']);
+  const file = 'test/types/angular/misspellings.component.ts';
+  const source = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
+  const fragments = source.match(/EXPECTED_ERRORS = \[(.*)\];/)[1].match(/'([^']+)'/g).map((text) => text.slice(1, -1));
+  const marked = fragments.map((fragment) => source.split('\n').findIndex((line) => line.includes(fragment)) + 1);
+  let output = '';
+  try {
+    await run(process.execPath, [bin('@angular/compiler-cli/bundles/src/bin/ngc.js'), '-p', 'test/types/angular/tsconfig.json'], { cwd: root });
+  } catch (error) {
+    output = `${error.stdout}${error.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  }
+  const lines = [...output.matchAll(/misspellings\.component\.ts:(\d+):\d+ - error/g)].map((match) => Number(match[1]));
+  assert.deepEqual(lines, marked, output);
+});

@@ -59,3 +59,10 @@ el.state = 'open';
 el.timeout = '5000';
 
 export { typed, found, result };
+
+// Angular's key pseudo-events reach addEventListener as written: the DOM event before the dot
+// decides the event type, and a misspelt one is still an error.
+el.addEventListener('keydown.enter', (event) => event.key);
+el.addEventListener('click.outside', (event) => event.button);
+// @ts-expect-error: no such DOM event before the dot
+el.addEventListener('keydwn.enter', () => {});
