@@ -1,0 +1,142 @@
+// `npm run bench`: the element measured side by side with its anchors in one browser run, by a
+// small puppeteer-core harness over Debian's browsers (the same engines the tests drive):
+// - relay: 10,000 SDK callbacks through bridge, port, checks and typed events, against a raw
+//   MessageChannel relay out of the same kind of sandboxed srcdoc frame (the floor);
+// - launch: `open` to `widget-open` with an SDK whose open() does nothing, against Smile's
+//   quickstart (a sandboxed srcdoc page that loads the SDK and opens it);
+// - heap: 1,000 open/close cycles, forced GC before and after (Chromium only);
+// - sizes, from `npm run size`, next to the peers' published figures.
+// Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
+// the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
+// Firefox ESR (no heap row there); `--trials=N` sets the trials per measure.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
+import { measure } from './size.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const option = (name, fallback) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+const ENGINE = option('engine', 'chromium');
+const TRIALS = Number(option('trials', 9));
+const RELAY_COUNT = 10_000;
+const CYCLES = 1_000;
+
+// The peers' sizes, gzipped, as published for their browser SDK (figures of the comparison this
+// benchmark answers; not measured here).
+const PEERS = [
+  ['react-plaid-link', '3.0 KB'],
+  ['@mxenabled/web-widget-sdk', '4.8 KB'],
+  ['Finicity Connect', '1.8 KB'],
+  ['Atomic Transact', '2.0 KB'],
+];
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+
+/** Serves the package's files (dist/, bench/) on a loopback port. */
+function serve() {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path === '/' ? 'bench/index.html' : path);
+    if (!file.startsWith(root) || !(await stat(file).then((info) => info.isFile(), () => false))) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' });
+    createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (values) => `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
+
+/** Runs `a` and `b` in turn, the order alternating, after one warm-up of each. */
+async function interleaved(page, a, b, args = []) {
+  const run = (name) => page.evaluate((fn, list) => window.winkBench[fn](...list), name, args);
+  await run(a);
+  await run(b);
+  const times = { [a]: [], [b]: [] };
+  for (let trial = 0; trial < TRIALS; trial++) {
+    for (const name of trial % 2 ? [b, a] : [a, b]) times[name].push(await run(name));
+  }
+  return [times[a], times[b]];
+}
+
+async function main() {
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser =
+    ENGINE === 'firefox'
+      ? await puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', headless: true })
+      : await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+  const version = await browser.version();
+  const rows = [];
+  try {
+    const open = async () => {
+      const page = await browser.newPage();
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => customElements.get('wink-widget') && window.winkBench);
+      return page;
+    };
+
+    let page = await open();
+    const [relay, relayFloor] = await interleaved(page, 'relayElement', 'relayAnchor', [RELAY_COUNT]);
+    rows.push(['relay of 10,000 callbacks (ms, first to last delivery)', relay, relayFloor, 1.2]);
+    await page.close();
+
+    page = await open();
+    const [launch, quickstart] = await interleaved(page, 'launchElement', 'launchAnchor');
+    rows.push(['launch: open to widget-open (ms)', launch, quickstart, 1.1]);
+    await page.close();
+
+    let heap;
+    if (ENGINE !== 'firefox') {
+      page = await open();
+      const used = async () => {
+        await page.evaluate(() => window.gc());
+        return (await page.metrics()).JSHeapUsedSize;
+      };
+      await page.evaluate((n) => window.winkBench.cycles(n), 20);
+      const before = await used();
+      const left = await page.evaluate((n) => window.winkBench.cycles(n), CYCLES);
+      heap = { growth: (await used()) - before, ...left };
+      await page.close();
+    }
+
+    const sizes = await measure();
+    const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;
+    const ratio = (a, b) => median(a) / median(b);
+    console.log(`wink-widget bench · ${version} · ${new Date().toISOString().slice(0, 10)} · ${TRIALS} interleaved trials after a warm-up\n`);
+    console.log('| measure | the element, median (range) | anchor, median (range) | ratio | goal |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, element, anchor, goal] of rows) {
+      console.log(`| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ≤ ${goal}× |`);
+    }
+    if (heap) {
+      console.log(`| heap after ${CYCLES.toLocaleString('en')} open/close cycles, forced GC | ${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames} frames, ${heap.listeners} listeners left | — | — | ≤ 2 MB, 0 left |`);
+    }
+    for (const { name, gzip, budget } of sizes) {
+      const peers = name.startsWith('element') ? PEERS.map(([peer, size]) => `${peer} ${size}`).join(', ') : '—';
+      console.log(`| gzip size, ${name} | ${gzip} B | ${peers} | — | ≤ ${budget} B (budget) |`);
+    }
+    const summary = [
+      ...rows.map(([name, element, anchor, goal]) => `${name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`),
+      heap ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)` : 'heap: not measured in this engine',
+      ...sizes.map(({ name, gzip }) => `${name.split(' ')[0]} ${gzip} B`),
+    ];
+    console.log(`\nsummary: ${summary.join(' · ')}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();
