@@ -47,12 +47,13 @@ async function serve(file, env) {
     const text = await output.printed((so) => so.includes(expected), JSON.stringify(expected));
     return text.slice(text.indexOf('listening\n') + 'listening\n'.length);
   };
-  await printed('listening\n');
+  const stop = () => (child.kill(), exited);
+  // One that never comes up is not left running.
+  await printed('listening\n').catch(async (error) => (await stop(), Promise.reject(error)));
   const post = async (headers) => {
     const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body });
     return [response.status, await response.json()];
   };
-  const stop = () => (child.kill(), exited);
   return { post, printed, stop };
 }
 

@@ -45,10 +45,11 @@ async function startReceiver(env) {
     await output.printed((text) => text.split('\n').some((line) => match.test(line)), `line matching ${match}`);
     return lines().find((line) => match.test(line));
   };
-  const port = Number((await until(/^listening \d+$/)).split(' ')[1]);
   // 'close' comes after the last of its output has been read.
   const stopped = new Promise((resolve) => child.once('close', resolve));
   const kill = () => (child.kill('SIGKILL'), stopped);
+  // One that never comes up is not left running.
+  const port = Number((await until(/^listening \d+$/).catch(async (error) => (await kill(), Promise.reject(error)))).split(' ')[1]);
   return { port, lines, until, kill };
 }
 
