@@ -1,6 +1,6 @@
 // `npm test`: compiles (without regenerating the checked-in bridge module, manifest and README
 // reference, so that the suites can tell when those are stale), runs the Node suites (types,
-// build outputs, docs, demo), then the browser suites in each engine, one engine after another
+// build outputs, docs, demo), then the same in a clean clone with nothing beside it, then the browser suites in each engine, one engine after another
 // (Chromium, Firefox ESR, WebKitGTK; `WINK_ENGINES=chromium,firefox` limits them for a quick local
 // run), and ends with one line adding them all up: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
@@ -67,6 +67,10 @@ if (build.code !== 0) {
   // Each Node test is bounded, so that a hung one fails instead of holding up the run.
   const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...nodeTests]);
   const perSuite = { node: add(node, nodeCounts) };
+  // The clean-clone suite builds and runs the Node suites again in a clone of its own: it runs
+  // alone, after them.
+  const clone = await run(process.execPath, ['--test', '--test-reporter=spec', 'test/clone/clean-clone.test.mjs']);
+  perSuite.clone = add(clone, nodeCounts);
   for (const engine of selectedEngines()) {
     const browser = await run(bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], {
       env: { ...process.env, WINK_ENGINES: engine },

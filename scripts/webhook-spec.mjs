@@ -4,15 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The extract (`smile-webhook-events.json`); `SMILE_WEBHOOK_SPEC` points elsewhere. */
-export const SPEC_PATH =
-  process.env.SMILE_WEBHOOK_SPEC ?? fileURLToPath(new URL('../../shared/vendor/smile-webhook-events.json', import.meta.url));
+/**
+ * The extract, kept in the repository with its provenance (vendor/smile-openapi/README.md) and
+ * made from Smile's spec by vendor/smile-openapi/extract-webhook-events.mjs.
+ */
+export const SPEC_PATH = fileURLToPath(new URL('../vendor/smile-openapi/smile-webhook-events.json', import.meta.url));
 
 export function readSpec() {
   try {
     return JSON.parse(readFileSync(SPEC_PATH, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read Smile's webhook spec extract at ${SPEC_PATH} (set SMILE_WEBHOOK_SPEC): ${error.message}`);
+    throw new Error(`Cannot read Smile's webhook spec extract at ${SPEC_PATH}: ${error.message}`, { cause: error });
   }
 }
 

@@ -1,0 +1,72 @@
+// A clone with nothing beside it: the repository, as it would be committed, cloned into an empty
+// folder, builds there and passes its Node suites. Nothing in the build or the tests may read
+// outside the repository. `npm test` runs this suite on its own, after the Node suites, so that the
+// two runs do not compete for the machine.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { access, copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const git = (args, cwd) => promisify(execFile)('git', args, { cwd, maxBuffer: 1 << 26 });
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs a command in the clone; resolves with its exit code and output. */
+const runIn = (cwd, command, args) =>
+  new Promise((resolve) => {
+    // Without this, a nested `node --test` reports to this runner instead of printing its summary.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(command, args, { cwd, env });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+
+let folder;
+let clone;
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'wink-widget-clone-'));
+  clone = join(folder, 'wink-widget');
+  await git(['clone', '--quiet', '--no-hardlinks', root, clone]);
+  // The clone gets the working tree's files as they would be committed: tracked and new ones, less
+  // the ignored and the deleted.
+  const { stdout: files } = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], root);
+  const { stdout: deleted } = await git(['ls-files', '-z', '--deleted'], root);
+  for (const file of deleted.split('\0').filter(Boolean)) await rm(join(clone, file), { force: true });
+  for (const file of new Set(files.split('\0').filter(Boolean))) {
+    if (deleted.includes(`${file}\0`)) continue;
+    await mkdir(dirname(join(clone, file)), { recursive: true });
+    await copyFile(join(root, file), join(clone, file));
+  }
+  // The locked dependencies, as `npm ci` installed them here.
+  await symlink(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
+});
+after(() => rm(folder, { recursive: true, force: true }));
+
+test('the clone has nothing beside it', async () => {
+  assert.deepEqual(await readdir(folder), ['wink-widget']);
+  await assert.rejects(access(join(clone, '..', 'shared')));
+});
+
+test('npm run build succeeds in the clone', { timeout: 240_000 }, async () => {
+  const { code, output } = await runIn(clone, 'npm', ['run', 'build']);
+  assert.equal(code, 0, output);
+});
+
+test('the Node suites pass in the clone', { timeout: 300_000 }, async () => {
+  const suites = (await readdir(join(clone, 'test/node'))).filter((name) => name.endsWith('.test.mjs'));
+  const { code, output } = await runIn(clone, process.execPath, [
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=180000',
+    ...suites.map((name) => `test/node/${name}`),
+  ]);
+  assert.equal(code, 0, output);
+  const passed = Number(output.match(/^ℹ pass (\d+)$/m)?.[1]);
+  assert.ok(passed > 0, `no test passed in the clone:\n${output}`);
+  assert.match(output, /^ℹ fail 0$/m);
+});
