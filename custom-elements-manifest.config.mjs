@@ -34,10 +34,16 @@ function publicShippedApi() {
       const byPath = new Map(customElementsManifest.modules.map((module) => [module.path, module]));
       const provides = (path, name) => {
         const target = byPath.get(path);
-        return Boolean(target) && (name === '*' || [...(target.declarations ?? []), ...(target.exports ?? [])].some((item) => item.name === name));
+        return (
+          Boolean(target) &&
+          (name === '*' ||
+            [...(target.declarations ?? []), ...(target.exports ?? [])].some((item) => item.name === name))
+        );
       };
       for (const module of customElementsManifest.modules) {
-        module.exports = module.exports?.filter(({ declaration }) => !declaration?.module || provides(declaration.module, declaration.name));
+        module.exports = module.exports?.filter(
+          ({ declaration }) => !declaration?.module || provides(declaration.module, declaration.name),
+        );
       }
     },
   };

@@ -19,8 +19,19 @@ const bridgePage = () => ({
 export default [
   {
     input: 'src/bundle.ts',
-    output: { dir: 'dist', entryFileNames: 'wink-widget.min.js', chunkFileNames: 'wink-widget.[name].min.js', format: 'es', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify(), bridgePage()],
+    output: {
+      dir: 'dist',
+      entryFileNames: 'wink-widget.min.js',
+      chunkFileNames: 'wink-widget.[name].min.js',
+      format: 'es',
+      sourcemap: true,
+    },
+    plugins: [
+      nodeResolve({ browser: true }),
+      esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+      minify(),
+      bridgePage(),
+    ],
   },
   {
     input: 'src/simulator/index.ts',

@@ -125,7 +125,10 @@
       }
       await el.updateComplete;
       el.remove();
-      return { frames: document.querySelectorAll('iframe').length + (el.shadowRoot?.querySelectorAll('iframe').length ?? 0), listeners: listeners.size };
+      return {
+        frames: document.querySelectorAll('iframe').length + (el.shadowRoot?.querySelectorAll('iframe').length ?? 0),
+        listeners: listeners.size,
+      };
     },
   };
 })();

@@ -48,7 +48,8 @@ function logItem(name: string, kind: 'callback' | 'error' | 'webhook', detail: u
   const time = document.createElement('time');
   const now = new Date();
   time.dateTime = now.toISOString();
-  time.textContent = now.toLocaleTimeString(undefined, { hour12: false }) + `.${String(now.getMilliseconds()).padStart(3, '0')}`;
+  time.textContent =
+    now.toLocaleTimeString(undefined, { hour12: false }) + `.${String(now.getMilliseconds()).padStart(3, '0')}`;
   const label = document.createElement('span');
   label.className = `name ${kind}`;
   label.textContent = kind === 'webhook' ? `webhook ${name}` : name;
@@ -71,7 +72,11 @@ function open(modal: boolean) {
   void widget.show();
 }
 
-const config: { sdk: 'simulator' | 'smile' } = await (await fetch('/demo/api/config')).json().catch(() => ({ sdk: 'simulator' }));
+const config: { sdk: 'simulator' | 'smile' } = await (
+  await fetch('/demo/api/config')
+)
+  .json()
+  .catch(() => ({ sdk: 'simulator' }));
 widget.tokenProvider = fetchLinkToken;
 if (config.sdk === 'smile') {
   widget.sdkUrl = DEFAULT_SDK_URL;

@@ -51,7 +51,8 @@ export async function mintSmileToken({ apiHost, apiKey, apiSecret, fetchImpl = f
 export function demoSettings(env = process.env) {
   const apiKey = env.SMILE_API_KEY;
   const apiSecret = env.SMILE_API_SECRET;
-  const smile = apiKey && apiSecret ? { apiHost: env.SMILE_API_HOST || SANDBOX_API_HOST, apiKey, apiSecret } : undefined;
+  const smile =
+    apiKey && apiSecret ? { apiHost: env.SMILE_API_HOST || SANDBOX_API_HOST, apiKey, apiSecret } : undefined;
   return {
     smile,
     port: env.PORT ? Number(env.PORT) : undefined,
@@ -100,16 +101,27 @@ export function webhookReceiver({ secret, onEvent }) {
  * webhooks carry marked stand-ins for those two.
  */
 export function webhooksFor(eventName, detail) {
-  const account = (extra = {}) => ({ userId: detail.userId, accountId: detail.accountId, ...extra, providers: [detail.providerId] });
+  const account = (extra = {}) => ({
+    userId: detail.userId,
+    accountId: detail.accountId,
+    ...extra,
+    providers: [detail.providerId],
+  });
   const loginName = SIMULATED_LOGIN_NAME;
-  const archives = (type) => (detail.uploads ?? []).map((upload) => [type, { userId: detail.userId, archiveId: upload.id }]);
+  const archives = (type) =>
+    (detail.uploads ?? []).map((upload) => [type, { userId: detail.userId, archiveId: upload.id }]);
   switch (eventName) {
     case 'account-created':
       return [['ACCOUNT_CREATED', account()]];
     case 'account-connected':
       return [['ACCOUNT_CONNECTED', account({ loginName })]];
     case 'account-error':
-      return [['ACCOUNT_FAILED', account({ loginName, errorCode: detail.errorCode, errorMessage: `Simulated ${detail.errorCode}` })]];
+      return [
+        [
+          'ACCOUNT_FAILED',
+          account({ loginName, errorCode: detail.errorCode, errorMessage: `Simulated ${detail.errorCode}` }),
+        ],
+      ];
     case 'account-removed':
       return [['ACCOUNT_DISCONNECTED', account()]];
     case 'uploads-created':
@@ -126,9 +138,19 @@ export const SIMULATED_LOGIN_NAME = 'simulated-login';
 
 /** Signs and POSTs a webhook to `url`, as Smile does. */
 export async function deliverWebhook(url, secret, type, data) {
-  const body = JSON.stringify({ id: `et-${randomBytes(16).toString('hex')}`, version: 1, type, createdAt: new Date().toISOString(), data });
+  const body = JSON.stringify({
+    id: `et-${randomBytes(16).toString('hex')}`,
+    version: 1,
+    type,
+    createdAt: new Date().toISOString(),
+    data,
+  });
   const signature = createHmac('sha512', secret).update(body).digest('hex');
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'smile-signature': signature }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'smile-signature': signature },
+    body,
+  });
   return response.status;
 }
 
@@ -143,7 +165,11 @@ function webhookStream() {
       if (context.path !== '/demo/api/webhooks/stream') return next();
       context.respond = false;
       const response = context.res;
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       response.write(': connected\n\n');
       clients.add(response);
       context.req.on('close', () => clients.delete(response));
@@ -221,7 +247,13 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
         stream.middleware,
         webhookSimulator(settings, () => `http://127.0.0.1:${port}`),
       ],
-      plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })],
+      plugins: [
+        esbuildPlugin({
+          ts: true,
+          target: 'es2022',
+          tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
+        }),
+      ],
     },
     readCliArgs: false,
     readFileConfig: false,

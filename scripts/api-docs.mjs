@@ -7,10 +7,20 @@ const root = new URL('../', import.meta.url);
 const START = '<!-- api:start (generated from custom-elements.json by scripts/api-docs.mjs) -->';
 const END = '<!-- api:end -->';
 
-const cell = (text = '') => String(text).replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+const cell = (text = '') =>
+  String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
 const code = (text) => (text ? `\`${cell(text)}\`` : '');
 const table = (head, rows) =>
-  rows.length ? [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`), ''] : [];
+  rows.length
+    ? [
+        `| ${head.join(' | ')} |`,
+        `|${head.map(() => '---').join('|')}|`,
+        ...rows.map((row) => `| ${row.join(' | ')} |`),
+        '',
+      ]
+    : [];
 
 /** The markdown of the API reference of every custom element in the manifest. */
 export function renderApi(manifest) {
@@ -22,8 +32,13 @@ export function renderApi(manifest) {
       // An attribute declared with @attr has no fieldName; it belongs to the property of its name.
       const attributeOf = (field) =>
         (element.attributes ?? []).find((attribute) => (attribute.fieldName ?? attribute.name) === field.name);
-      const propertyless = (element.attributes ?? []).filter((attribute) => !fields.some((field) => field.name === attribute.fieldName || field.name === attribute.name));
-      lines.push(`**\`<${element.tagName}>\`** (\`${module.path}\`, class \`${element.name}\`): ${cell(element.summary ?? element.description)}`, '');
+      const propertyless = (element.attributes ?? []).filter(
+        (attribute) => !fields.some((field) => field.name === attribute.fieldName || field.name === attribute.name),
+      );
+      lines.push(
+        `**\`<${element.tagName}>\`** (\`${module.path}\`, class \`${element.name}\`): ${cell(element.summary ?? element.description)}`,
+        '',
+      );
       lines.push(
         ...table(
           ['property', 'attribute', 'type', 'default', 'description'],
@@ -35,7 +50,13 @@ export function renderApi(manifest) {
               const attr = attribute ? `${code(attribute.name)}${reflected ? ' (reflected)' : ''}` : '—';
               return [name, attr, code(field.type?.text), code(field.default), cell(field.description)];
             }),
-            ...propertyless.map((attribute) => ['—', `${code(attribute.name)} (reflected)`, code(attribute.type?.text), code(attribute.default), cell(attribute.description)]),
+            ...propertyless.map((attribute) => [
+              '—',
+              `${code(attribute.name)} (reflected)`,
+              code(attribute.type?.text),
+              code(attribute.default),
+              cell(attribute.description),
+            ]),
           ],
         ),
         ...table(
@@ -46,10 +67,26 @@ export function renderApi(manifest) {
             cell(method.description),
           ]),
         ),
-        ...table(['event', 'type', 'description'], (element.events ?? []).map((event) => [code(event.name), code(event.type?.text), cell(event.description)])),
-        ...table(['slot', 'description'], (element.slots ?? []).map((slot) => [code(slot.name || '(default)'), cell(slot.description)])),
-        ...table(['CSS part', 'description'], (element.cssParts ?? []).map((part) => [code(part.name), cell(part.description)])),
-        ...table(['CSS custom property', 'default', 'description'], (element.cssProperties ?? []).map((property) => [code(property.name), code(property.default), cell(property.description)])),
+        ...table(
+          ['event', 'type', 'description'],
+          (element.events ?? []).map((event) => [code(event.name), code(event.type?.text), cell(event.description)]),
+        ),
+        ...table(
+          ['slot', 'description'],
+          (element.slots ?? []).map((slot) => [code(slot.name || '(default)'), cell(slot.description)]),
+        ),
+        ...table(
+          ['CSS part', 'description'],
+          (element.cssParts ?? []).map((part) => [code(part.name), cell(part.description)]),
+        ),
+        ...table(
+          ['CSS custom property', 'default', 'description'],
+          (element.cssProperties ?? []).map((property) => [
+            code(property.name),
+            code(property.default),
+            cell(property.description),
+          ]),
+        ),
       );
     }
   }

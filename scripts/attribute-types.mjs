@@ -11,13 +11,19 @@ const DECLARATIONS = new URL('dist/wink-widget.d.ts', root);
 /** The declaration file with `@attr` added to each field's JSDoc that an attribute sets. */
 export async function withAttributeDocs(source) {
   const manifest = JSON.parse(await readFile(new URL('custom-elements.json', root), 'utf8'));
-  const element = manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'wink-widget');
+  const element = manifest.modules
+    .flatMap((module) => module.declarations ?? [])
+    .find((declaration) => declaration.tagName === 'wink-widget');
   let result = source;
   for (const { name, fieldName } of element.attributes.filter((attribute) => attribute.fieldName)) {
     // The field's JSDoc ends right before `    <fieldName>:`; one line or several.
     const field = new RegExp(`(\\n    /\\*\\*(?:(?!\\*/)[\\s\\S])*?)\\s*\\*/\\n    ${fieldName}: `);
     if (!field.test(result)) throw new Error(`no documented field ${fieldName} in dist/wink-widget.d.ts`);
-    result = result.replace(field, (_, doc) => `${doc.replace(/^\n    \/\*\* /, '\n    /**\n     * ')}\n     * @attr ${name}\n     */\n    ${fieldName}: `);
+    result = result.replace(
+      field,
+      (_, doc) =>
+        `${doc.replace(/^\n    \/\*\* /, '\n    /**\n     * ')}\n     * @attr ${name}\n     */\n    ${fieldName}: `,
+    );
   }
   return result;
 }

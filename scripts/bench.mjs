@@ -34,18 +34,33 @@ const PEERS = [
   ['Atomic Transact', '2.0 KB'],
 ];
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
 
 /** Serves the package's files (dist/, bench/) on a loopback port. */
 function serve() {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'bench/index.html' : path);
-    if (!file.startsWith(root) || !(await stat(file).then((info) => info.isFile(), () => false))) {
+    if (
+      !file.startsWith(root) ||
+      !(await stat(file).then(
+        (info) => info.isFile(),
+        () => false,
+      ))
+    ) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' });
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'max-age=3600',
+    });
     createReadStream(file).pipe(response);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -75,8 +90,16 @@ async function main() {
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser =
     ENGINE === 'firefox'
-      ? await puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', headless: true })
-      : await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] });
+      ? await puppeteer.launch({
+          browser: 'firefox',
+          executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+          headless: true,
+        })
+      : await puppeteer.launch({
+          executablePath: chromiumPath(),
+          headless: true,
+          args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+        });
   const version = await browser.version();
   const rows = [];
   try {
@@ -114,22 +137,33 @@ async function main() {
     const sizes = await measure();
     const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;
     const ratio = (a, b) => median(a) / median(b);
-    console.log(`wink-widget bench · ${version} · ${new Date().toISOString().slice(0, 10)} · ${TRIALS} interleaved trials after a warm-up\n`);
+    console.log(
+      `wink-widget bench · ${version} · ${new Date().toISOString().slice(0, 10)} · ${TRIALS} interleaved trials after a warm-up\n`,
+    );
     console.log('| measure | the element, median (range) | anchor, median (range) | ratio | goal |');
     console.log('|---|---|---|---|---|');
     for (const [name, element, anchor, goal] of rows) {
-      console.log(`| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ≤ ${goal}× |`);
+      console.log(
+        `| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ≤ ${goal}× |`,
+      );
     }
     if (heap) {
-      console.log(`| heap after ${CYCLES.toLocaleString('en')} open/close cycles, forced GC | ${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames} frames, ${heap.listeners} listeners left | — | — | ≤ 2 MB, 0 left |`);
+      console.log(
+        `| heap after ${CYCLES.toLocaleString('en')} open/close cycles, forced GC | ${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames} frames, ${heap.listeners} listeners left | — | — | ≤ 2 MB, 0 left |`,
+      );
     }
     for (const { name, gzip, budget } of sizes) {
       const peers = name.startsWith('element') ? PEERS.map(([peer, size]) => `${peer} ${size}`).join(', ') : '—';
       console.log(`| gzip size, ${name} | ${gzip} B | ${peers} | — | ≤ ${budget} B (budget) |`);
     }
     const summary = [
-      ...rows.map(([name, element, anchor, goal]) => `${name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`),
-      heap ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)` : 'heap: not measured in this engine',
+      ...rows.map(
+        ([name, element, anchor, goal]) =>
+          `${name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`,
+      ),
+      heap
+        ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)`
+        : 'heap: not measured in this engine',
       ...sizes.map(({ name, gzip }) => `${name.split(' ')[0]} ${gzip} B`),
     ];
     console.log(`\nsummary: ${summary.join(' · ')}`);

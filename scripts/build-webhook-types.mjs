@@ -11,7 +11,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (name) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
 const pad = (depth) => '  '.repeat(depth);
 const NULL_IN_WORDS = /\bthe value is null\b/i;
-const pascal = (text) => text.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, letter) => letter.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+const pascal = (text) =>
+  text.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __, letter) => letter.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
 
 /**
  * What one rendering keeps: how often each object shape occurs in the whole spec (the spec
@@ -39,7 +40,10 @@ function tsType(schema, depth, path, hint) {
     type = schema.allOf.map((part) => tsType(part, depth, path, hint)).join(' & ');
   } else if (schema.enum) {
     const values = schema.enum.filter((value) => value !== null);
-    type = [...values.map((value) => JSON.stringify(value)), ...(schema.type === 'string' ? ['(string & {})'] : [])].join(' | ');
+    type = [
+      ...values.map((value) => JSON.stringify(value)),
+      ...(schema.type === 'string' ? ['(string & {})'] : []),
+    ].join(' | ');
     if (schema.enum.includes(null)) type += ' | null';
   } else if (schema.type === 'array') {
     const items = schema.items ? tsType(schema.items, depth, `${path}[]`, `${hint}Item`) : 'unknown';
@@ -106,7 +110,7 @@ export function renderWebhookTypes(spec) {
     '// Every webhook event type of the spec, with its `data` as the spec defines it.',
     "// The spec's slips, and how each is handled, are listed in SPEC_SLIPS of scripts/webhook-spec.mjs.",
     '',
-    '/** Every webhook event type in Smile\'s spec, in its order (`ALL_EVENTS` is a subscription filter, not an event). */',
+    "/** Every webhook event type in Smile's spec, in its order (`ALL_EVENTS` is a subscription filter, not an event). */",
     'export const SMILE_WEBHOOK_TYPES = [',
     ...schemas.map(([type]) => `  '${type}',`),
     '] as const;',

@@ -14,10 +14,20 @@ export const EDITOR_FILES = ['vscode.html-custom-data.json', 'web-types.json'];
 /** Writes both files into `outdir` from the manifest at the package root. */
 export async function writeEditorData(outdir = root) {
   const manifest = JSON.parse(await readFile(new URL('custom-elements.json', `file://${root}`), 'utf8'));
-  generateVsCodeCustomElementData(manifest, { outdir, htmlFileName: EDITOR_FILES[0], cssFileName: null, hideLogs: true });
+  generateVsCodeCustomElementData(manifest, {
+    outdir,
+    htmlFileName: EDITOR_FILES[0],
+    cssFileName: null,
+    hideLogs: true,
+  });
   // package.json's "web-types" is kept by hand: the generator's own option would point it at
   // whatever outdir it writes to, a test's scratch folder included.
-  generateJetBrainsWebTypes(manifest, { outdir, webTypesFileName: EDITOR_FILES[1], packageJson: false, hideLogs: true });
+  generateJetBrainsWebTypes(manifest, {
+    outdir,
+    webTypesFileName: EDITOR_FILES[1],
+    packageJson: false,
+    hideLogs: true,
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await writeEditorData();

@@ -8,7 +8,10 @@ import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
 
 const outDir = new URL('../docs/screenshots/', import.meta.url);
 
-const toLogin = (provider = 'contoso-payroll') => [{ click: '[data-action="continue"]' }, { click: `[data-provider="${provider}"]` }];
+const toLogin = (provider = 'contoso-payroll') => [
+  { click: '[data-action="continue"]' },
+  { click: `[data-provider="${provider}"]` },
+];
 const signIn = (username, password) => [
   { type: 'input[name="username"]', text: username },
   { type: 'input[name="password"]', text: password },

@@ -15,7 +15,11 @@ async function ownModules() {
   const bundle = await rollup({
     input: fileURLToPath(new URL('src/bundle.ts', root)),
     external: (id) => id === 'lit' || id.startsWith('lit/'),
-    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: fileURLToPath(new URL('tsconfig.json', root)) }), minify()],
+    plugins: [
+      nodeResolve({ browser: true }),
+      esbuild({ target: 'es2022', tsconfig: fileURLToPath(new URL('tsconfig.json', root)) }),
+      minify(),
+    ],
   });
   const { output } = await bundle.generate({ format: 'es' });
   await bundle.close();
@@ -42,7 +46,9 @@ export async function measure() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await measure();
   for (const { name, bytes, gzip, budget, ok } of rows) {
-    console.log(`${ok ? 'ok  ' : 'OVER'} ${name}: ${bytes} B minified, ${gzip} B gzipped (budget ${budget} B, ${((gzip / budget) * 100).toFixed(0)}%)`);
+    console.log(
+      `${ok ? 'ok  ' : 'OVER'} ${name}: ${bytes} B minified, ${gzip} B gzipped (budget ${budget} B, ${((gzip / budget) * 100).toFixed(0)}%)`,
+    );
   }
   if (rows.some((row) => !row.ok)) process.exit(1);
 }

@@ -90,7 +90,8 @@ export function eventSchemas(spec) {
   for (const [name, schema] of Object.entries(spec.events)) {
     if (name in SPEC_SLIPS.duplicateSchemas) {
       const twin = SPEC_SLIPS.duplicateSchemas[name];
-      if (JSON.stringify(schema) !== JSON.stringify(spec.events[twin])) throw new Error(`${name} no longer duplicates ${twin}`);
+      if (JSON.stringify(schema) !== JSON.stringify(spec.events[twin]))
+        throw new Error(`${name} no longer duplicates ${twin}`);
       continue;
     }
     const type = typeFromSchemaName(name);

@@ -25,7 +25,10 @@ function describe(detail: unknown, token: string | undefined): string {
   if (detail === undefined) return '';
   let text: string;
   try {
-    text = typeof detail === 'string' ? (WHY[detail] ?? detail) : JSON.stringify(detail, (key, value) => (key === 'userToken' ? REDACTED : value));
+    text =
+      typeof detail === 'string'
+        ? (WHY[detail] ?? detail)
+        : JSON.stringify(detail, (key, value) => (key === 'userToken' ? REDACTED : value));
   } catch {
     text = String(detail);
   }

@@ -14,4 +14,12 @@ export {
 export { BRIDGE_CSP_HASH, BRIDGE_HTML } from './bridge/bridge-document.js';
 export { WINK_CALLBACKS } from './events.js';
 export type * from './events.js';
-export { PROTOCOL_VERSION, type BridgeReadyMessage, type CallbackMessage, type LaunchMessage, type OpenedMessage, type PortMessage, type SdkErrorMessage } from './protocol.js';
+export {
+  PROTOCOL_VERSION,
+  type BridgeReadyMessage,
+  type CallbackMessage,
+  type LaunchMessage,
+  type OpenedMessage,
+  type PortMessage,
+  type SdkErrorMessage,
+} from './protocol.js';

@@ -64,14 +64,12 @@ export type PortMessage = OpenedMessage | SdkErrorMessage | CallbackMessage;
 
 /** The outcome of reading a callback's arguments: a typed event, or the error that replaces it. */
 export type CallbackEvent =
-  | { ok: true; type: CallbackEventName; detail: CallbackDetail<CallbackName> }
-  | { ok: false; error: WidgetErrorDetail };
+  { ok: true; type: CallbackEventName; detail: CallbackDetail<CallbackName> } | { ok: false; error: WidgetErrorDetail };
 
 /** The callback names, in table order. */
 export const CALLBACK_NAMES = /* @__PURE__ */ Object.keys(WINK_CALLBACKS) as CallbackName[];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 const isPlainRecord = (value: unknown): value is Record<string, unknown> => isRecord(value) && !Array.isArray(value);
 

@@ -1,7 +1,15 @@
 /**
  * What `show()` gathers during one session, straight from the validated callback details.
  */
-import type { AccountDetail, AccountErrorDetail, CallbackName, CloseReason, UploadsDetail, WidgetErrorDetail, WinkResult } from './events.js';
+import type {
+  AccountDetail,
+  AccountErrorDetail,
+  CallbackName,
+  CloseReason,
+  UploadsDetail,
+  WidgetErrorDetail,
+  WinkResult,
+} from './events.js';
 
 export type SessionRecord = Omit<WinkResult, 'reason' | 'error'>;
 
@@ -12,7 +20,8 @@ export function recordCallback(record: SessionRecord, name: CallbackName, detail
   if (name === 'onAccountConnected') record.accounts.push(detail as AccountDetail);
   else if (name === 'onAccountError') record.errors.push(detail as AccountErrorDetail);
   // One by one: spreading a very long list into push() would exceed the argument limit.
-  else if (name === 'onUploadsCreated') for (const upload of (detail as UploadsDetail).uploads) record.uploads.push(upload);
+  else if (name === 'onUploadsCreated')
+    for (const upload of (detail as UploadsDetail).uploads) record.uploads.push(upload);
 }
 
 /** The result a session ends with. */

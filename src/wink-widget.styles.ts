@@ -1,8 +1,10 @@
 import { css } from 'lit';
 
-// Kept compact: these rules ship as written. A modal widget takes no room in the page (its dialog
+// Kept compact, out of Prettier's reach: these rules ship as written, within the element's size
+// budget. A modal widget takes no room in the page (its dialog
 // lives in the top layer, centred by the UA's :modal rules); the SDK draws its own overlay inside
 // the frame, so the backdrop adds nothing by default.
+// prettier-ignore
 export const styles = css`
 :host{display:block;position:relative;block-size:600px;color-scheme:normal}
 :host(:not([open]):not([modal])),:host([hidden]){display:none!important}

@@ -14,7 +14,14 @@ import type {
   WinkWidgetEventName,
 } from './events.js';
 import { trace } from './debug.js';
-import { CALLBACK_NAMES, PROTOCOL_VERSION, deepFreeze, readCallback, type CallbackEvent, type PortMessage } from './protocol.js';
+import {
+  CALLBACK_NAMES,
+  PROTOCOL_VERSION,
+  deepFreeze,
+  readCallback,
+  type CallbackEvent,
+  type PortMessage,
+} from './protocol.js';
 import { createSessionRecord, recordCallback, toResult, type SessionRecord } from './result.js';
 import { styles } from './wink-widget.styles.js';
 
@@ -254,7 +261,8 @@ export class WinkWidget extends LitElement {
         token = await this.tokenProvider();
         if (typeof token !== 'string' || !token) throw new TypeError('no token string');
       } catch (error) {
-        if (launchId === this.#launchId) this.#fail('TOKEN_PROVIDER_FAILED', `tokenProvider: ${(error as Error)?.message ?? error}`);
+        if (launchId === this.#launchId)
+          this.#fail('TOKEN_PROVIDER_FAILED', `tokenProvider: ${(error as Error)?.message ?? error}`);
         return;
       }
       if (launchId !== this.#launchId) return;

@@ -44,12 +44,19 @@ describe('<wink-widget debug>', () => {
   it('is off by default: a whole session logs nothing and loads no log module', async () => {
     const capture = consoleCapture();
     try {
-      const { el, log } = mountWidget({ play: [['onAccountConnected', legit], ['onClose', 'exit']] });
+      const { el, log } = mountWidget({
+        play: [
+          ['onAccountConnected', legit],
+          ['onClose', 'exit'],
+        ],
+      });
       await log.until('widget-close');
       expect(el.debug).to.equal(false);
       expect(el.hasAttribute('debug')).to.equal(false);
       expect(capture.lines).to.deep.equal([]);
-      expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('debug-log'))).to.equal(false);
+      expect(performance.getEntriesByType('resource').some((entry) => entry.name.includes('debug-log'))).to.equal(
+        false,
+      );
     } finally {
       capture.restore();
     }
@@ -63,7 +70,10 @@ describe('<wink-widget debug>', () => {
         token,
         // The SDK double echoes its config, token included, in a ui-event.
         options: { echoConfig: true },
-        play: [['onAccountConnected', legit], ['onClose', 'exit']],
+        play: [
+          ['onAccountConnected', legit],
+          ['onClose', 'exit'],
+        ],
         configure: (widget) => {
           widget.debug = true;
           widget.id = 'payroll';
@@ -86,7 +96,11 @@ describe('<wink-widget debug>', () => {
         'event dispatched: widget-close',
         'frame and channel torn down',
       ];
-      for (const step of steps) expect(capture.lines.some((line) => line.includes(step)), step).to.equal(true);
+      for (const step of steps)
+        expect(
+          capture.lines.some((line) => line.includes(step)),
+          step,
+        ).to.equal(true);
       expect(capture.lines.every((line) => line.startsWith('[wink-widget]#payroll '))).to.equal(true);
       expect(capture.lines.some((line) => line.includes('"userToken":"[redacted]"'))).to.equal(true);
 
@@ -99,7 +113,9 @@ describe('<wink-widget debug>', () => {
         el.shadowRoot!.innerHTML,
         iframe?.src ?? '',
         iframe?.srcdoc ?? '',
-        ...[el, ...el.shadowRoot!.querySelectorAll('*')].flatMap((node) => [...node.attributes].map((attr) => attr.value)),
+        ...[el, ...el.shadowRoot!.querySelectorAll('*')].flatMap((node) =>
+          [...node.attributes].map((attr) => attr.value),
+        ),
         ...performance.getEntriesByType('resource').map((entry) => entry.name),
       ];
       for (const place of places) expect(place).not.to.contain(token);

@@ -18,7 +18,9 @@ describe('README', () => {
 describe('custom-elements.json', () => {
   it('names CSS parts that the element renders, inline and modal', async () => {
     const manifest = await (await fetch('/custom-elements.json')).json();
-    const element = manifest.modules.flatMap((module: any) => module.declarations ?? []).find((declaration: any) => declaration.tagName === 'wink-widget');
+    const element = manifest.modules
+      .flatMap((module: any) => module.declarations ?? [])
+      .find((declaration: any) => declaration.tagName === 'wink-widget');
     const rendered = new Set<string>();
     for (const modal of [false, true]) {
       const { el, log } = mountWidget({ modal });
@@ -28,7 +30,10 @@ describe('custom-elements.json', () => {
       el.close();
     }
     expect([...rendered].sort()).to.deep.equal(element.cssParts.map((part: { name: string }) => part.name).sort());
-    const css = [WinkWidget.styles].flat().map((sheet: any) => sheet.cssText).join('\n');
+    const css = [WinkWidget.styles]
+      .flat()
+      .map((sheet: any) => sheet.cssText)
+      .join('\n');
     for (const { name } of element.cssProperties) expect(css).to.contain(`var(${name},`);
   });
 });

@@ -21,7 +21,9 @@ describe('<wink-widget> removal and reconnection', () => {
     const listeners = messageListeners();
     const closes = portCloses();
     try {
-      const { el, log } = mountWidget({ play: [['onAccountCreated', { accountId: 'a', userId: 'u', providerId: 'p' }]] });
+      const { el, log } = mountWidget({
+        play: [['onAccountCreated', { accountId: 'a', userId: 'u', providerId: 'p' }]],
+      });
       await log.until('account-created');
       expect(listeners.live.size).to.equal(0, 'the handshake listener is gone once the port is up');
       el.remove();
@@ -164,7 +166,11 @@ describe('<wink-widget> loading slot', () => {
     await el.updateComplete;
     const slot = () => el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name="loading"]');
     expect(el.state).to.equal('loading');
-    expect(slot()!.assignedElements().map((node) => node.textContent)).to.deep.equal(['Connecting…']);
+    expect(
+      slot()!
+        .assignedElements()
+        .map((node) => node.textContent),
+    ).to.deep.equal(['Connecting…']);
     answer('tok-slow');
     await log.until('widget-open');
     await el.updateComplete;

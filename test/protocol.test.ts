@@ -18,13 +18,27 @@ const ui = { eventName: 'ConsentPageOpened', eventTime: '2026-11-22T10:00:00Z', 
 describe('protocol: message envelopes', () => {
   it('recognises the handshake, and nothing else as one', () => {
     expect(isBridgeReady({ wink: 'bridge-ready', v: 1 })).to.equal(true);
-    for (const data of [null, undefined, 'bridge-ready', [], { wink: 'bridge-ready' }, { wink: 'bridge-ready', v: 2 }, { wink: 'opened', v: 1 }]) {
+    for (const data of [
+      null,
+      undefined,
+      'bridge-ready',
+      [],
+      { wink: 'bridge-ready' },
+      { wink: 'bridge-ready', v: 2 },
+      { wink: 'opened', v: 1 },
+    ]) {
       expect(isBridgeReady(data), JSON.stringify(data)).to.equal(false);
     }
   });
 
   it('reads a launch with a string sdkUrl, a config record and the callback names', () => {
-    const launch = { wink: 'launch', v: 1, sdkUrl: 'https://sdk', config: { userToken: 't' }, callbacks: CALLBACK_NAMES };
+    const launch = {
+      wink: 'launch',
+      v: 1,
+      sdkUrl: 'https://sdk',
+      config: { userToken: 't' },
+      callbacks: CALLBACK_NAMES,
+    };
     expect(readLaunch(launch)).to.equal(launch);
     for (const data of [
       { ...launch, sdkUrl: 7 },
@@ -76,7 +90,11 @@ describe('protocol: message envelopes', () => {
 describe('protocol: callback payloads', () => {
   it('maps each callback to its event with a deep-frozen detail', () => {
     const read = readCallback('onUIEvent', [{ ...ui, account: { providerId: 'p' }, archive: null }]);
-    expect(read).to.deep.equal({ ok: true, type: 'ui-event', detail: { ...ui, account: { providerId: 'p' }, archive: null } });
+    expect(read).to.deep.equal({
+      ok: true,
+      type: 'ui-event',
+      detail: { ...ui, account: { providerId: 'p' }, archive: null },
+    });
     if (!read.ok) throw new Error('unreachable');
     expect(Object.isFrozen(read.detail)).to.equal(true);
     expect(Object.isFrozen((read.detail as { account: object }).account)).to.equal(true);
@@ -141,7 +159,6 @@ describe('protocol: callback payloads', () => {
       expect(Object.isFrozen(read.error)).to.equal(true);
     }
   });
-
 });
 
 describe('protocol: helpers', () => {
@@ -181,7 +198,11 @@ describe('protocol: helpers', () => {
     });
     expect(toCloneable([() => {}, undefined])).to.deep.equal([null, null]);
     expect(toCloneable(() => {})).to.equal(undefined);
-    expect(structuredClone(toCloneable([document.body, window, input]))).to.deep.equal([null, null, toCloneable(input)]);
+    expect(structuredClone(toCloneable([document.body, window, input]))).to.deep.equal([
+      null,
+      null,
+      toCloneable(input),
+    ]);
   });
 
   it('deepFreeze freezes nested records and arrays, and returns its argument', () => {

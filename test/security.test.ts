@@ -125,7 +125,11 @@ describe('<wink-widget> forged messages', () => {
     const inbox = windowInbox();
     try {
       const { el, log } = mountWidget({
-        play: [['$postToParent', forgedReady], ['$postToParent', forgedCallback], ['onAccountCreated', legit]],
+        play: [
+          ['$postToParent', forgedReady],
+          ['$postToParent', forgedCallback],
+          ['onAccountCreated', legit],
+        ],
       });
       await log.until('account-created');
       await inbox.until((event) => event.data?.name === 'onAccountConnected');
@@ -140,8 +144,20 @@ describe('<wink-widget> forged messages', () => {
 
 describe('<wink-widget> isolation', () => {
   it('keeps two widgets on one page apart', async () => {
-    const first = mountWidget({ token: 'tok-a', play: [['onAccountConnected', { ...legit, accountId: 'only-a' }], ['onClose', 'exit']] });
-    const second = mountWidget({ token: 'tok-b', play: [['onAccountConnected', { ...legit, accountId: 'only-b' }], ['onClose', 'close']] });
+    const first = mountWidget({
+      token: 'tok-a',
+      play: [
+        ['onAccountConnected', { ...legit, accountId: 'only-a' }],
+        ['onClose', 'exit'],
+      ],
+    });
+    const second = mountWidget({
+      token: 'tok-b',
+      play: [
+        ['onAccountConnected', { ...legit, accountId: 'only-b' }],
+        ['onClose', 'close'],
+      ],
+    });
     await Promise.all([first.log.until('widget-close'), second.log.until('widget-close')]);
     expect(first.log.types).to.deep.equal(['widget-open', 'account-connected', 'widget-close']);
     expect(second.log.types).to.deep.equal(['widget-open', 'account-connected', 'widget-close']);
@@ -165,7 +181,9 @@ describe('<wink-widget> isolation', () => {
       iframe.src,
       iframe.srcdoc,
       iframe.getAttribute('srcdoc') ?? '',
-      ...[el, ...el.shadowRoot!.querySelectorAll('*')].flatMap((node) => [...node.attributes].map((attr) => attr.value)),
+      ...[el, ...el.shadowRoot!.querySelectorAll('*')].flatMap((node) =>
+        [...node.attributes].map((attr) => attr.value),
+      ),
       ...performance.getEntriesByType('resource').map((entry) => entry.name),
     ];
     for (const place of places) expect(place).not.to.contain(token);
@@ -220,7 +238,9 @@ describe('<wink-widget> with a self-hosted bridge-url', () => {
 
 describe('<wink-widget> markup', () => {
   it('can be written as plain HTML attributes', async () => {
-    const el = await fixture(html`<wink-widget sdk-url=${DOUBLE_URL} template-id="wtpl-1" label="Payroll" timeout="5000"></wink-widget>`);
+    const el = await fixture(
+      html`<wink-widget sdk-url=${DOUBLE_URL} template-id="wtpl-1" label="Payroll" timeout="5000"></wink-widget>`,
+    );
     expect(el).to.include({ templateId: 'wtpl-1', label: 'Payroll', timeout: 5000, open: false, state: 'idle' });
     expect(el.getAttribute('state')).to.equal('idle');
   });

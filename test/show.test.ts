@@ -23,7 +23,13 @@ describe('<wink-widget> show() and close()', () => {
     expect(el.show()).to.equal(shown);
     const result = await shown;
     expect(result).to.deep.equal({ reason: 'exit', accounts: [account], errors: [failed], uploads: [upload] });
-    expect(log.types).to.deep.equal(['widget-open', 'account-error', 'account-connected', 'uploads-created', 'widget-close']);
+    expect(log.types).to.deep.equal([
+      'widget-open',
+      'account-error',
+      'account-connected',
+      'uploads-created',
+      'widget-close',
+    ]);
     expect(el.state).to.equal('closed');
   });
 
@@ -66,7 +72,13 @@ describe('<wink-widget> show() and close()', () => {
   });
 
   it('reopens after a close, with a fresh result', async () => {
-    const { el } = mountWidget({ open: false, play: [['onAccountConnected', account], ['onClose', 'exit']] });
+    const { el } = mountWidget({
+      open: false,
+      play: [
+        ['onAccountConnected', account],
+        ['onClose', 'exit'],
+      ],
+    });
     expect((await el.show()).accounts).to.have.length(1);
     expect((await el.show()).accounts).to.have.length(1);
   });
@@ -107,7 +119,10 @@ describe('<wink-widget> relaunch on change', () => {
   });
 
   it('passes the token, templateId and options to the SDK, with the documented callbacks', async () => {
-    const { log } = mountWidget({ token: 'tok-pass', options: { echoConfig: true, providers: ['prv-1'], topProviders: ['prv-2'] } });
+    const { log } = mountWidget({
+      token: 'tok-pass',
+      options: { echoConfig: true, providers: ['prv-1'], topProviders: ['prv-2'] },
+    });
     const { config } = (await log.until('ui-event')).detail;
     expect(config).to.include({ userToken: 'tok-pass', templateId: 'wtpl-test' });
     expect(config.providers).to.deep.equal(['prv-1']);

@@ -51,7 +51,10 @@ describe('soak', function () {
       expect(el.shadowRoot!.querySelectorAll('iframe').length, replay).to.equal(0);
       expect(document.querySelectorAll('iframe').length, replay).to.equal(0);
       expect(listeners.live.size, `${replay}: window message listeners left`).to.equal(0);
-      expect(log.types.filter((type) => type !== 'widget-open' && type !== 'widget-close'), replay).to.deep.equal([]);
+      expect(
+        log.types.filter((type) => type !== 'widget-open' && type !== 'widget-close'),
+        replay,
+      ).to.deep.equal([]);
       expect(el.state).to.equal('closed');
     } finally {
       listeners.restore();

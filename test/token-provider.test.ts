@@ -59,15 +59,20 @@ describe('<wink-widget> tokenProvider', () => {
 
   const failures: [string, () => unknown][] = [
     ['rejects', () => Promise.reject(new Error('auth server down'))],
-    ['throws', () => {
-      throw new Error('auth server down');
-    }],
+    [
+      'throws',
+      () => {
+        throw new Error('auth server down');
+      },
+    ],
     ['resolves to no token', () => Promise.resolve('')],
     ['resolves to a non-string', () => Promise.resolve(42)],
   ];
   for (const [what, provider] of failures) {
     it(`gives TOKEN_PROVIDER_FAILED when the provider ${what}`, async () => {
-      const { el, log } = mountWidget({ configure: (widget) => (widget.tokenProvider = provider as () => Promise<string>) });
+      const { el, log } = mountWidget({
+        configure: (widget) => (widget.tokenProvider = provider as () => Promise<string>),
+      });
       const error = await log.until('widget-error');
       expect(error.detail.code).to.equal('TOKEN_PROVIDER_FAILED');
       if (what === 'rejects' || what === 'throws') expect(error.detail.message).to.contain('auth server down');
@@ -81,7 +86,8 @@ describe('<wink-widget> tokenProvider', () => {
     const { el, log } = mountWidget({
       play: [['onTokenExpired']],
       configure: (widget) =>
-        (widget.tokenProvider = () => (calls++ === 0 ? Promise.resolve('tok-1') : Promise.reject(new Error('expired for good')))),
+        (widget.tokenProvider = () =>
+          calls++ === 0 ? Promise.resolve('tok-1') : Promise.reject(new Error('expired for good'))),
     });
     const error = await log.until('widget-error');
     expect(error.detail.code).to.equal('TOKEN_PROVIDER_FAILED');

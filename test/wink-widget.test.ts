@@ -110,7 +110,10 @@ describe('<wink-widget> callback events', () => {
     const { log } = mountWidget({
       play: [
         ['onTokenExpired', '$function'],
-        ['onAccountConnected', { ...account, node: '$node', win: '$window', fn: '$function', err: '$error', loop: '$cycle' }],
+        [
+          'onAccountConnected',
+          { ...account, node: '$node', win: '$window', fn: '$function', err: '$error', loop: '$cycle' },
+        ],
       ],
     });
     const connected = await log.until('account-connected');
@@ -130,7 +133,12 @@ describe('<wink-widget> invalid payloads', () => {
   ];
   for (const [name, args] of invalid) {
     it(`${name}(${JSON.stringify(args)}) gives INVALID_PAYLOAD carrying the payload, and no ${WINK_CALLBACKS[name]}`, async () => {
-      const { log } = mountWidget({ play: [[name, ...args], ['onAccountRemoved', account]] });
+      const { log } = mountWidget({
+        play: [
+          [name, ...args],
+          ['onAccountRemoved', account],
+        ],
+      });
       const error = await log.until('widget-error');
       expect(error.detail.code).to.equal('INVALID_PAYLOAD');
       expect(error.detail.callback).to.equal(name);

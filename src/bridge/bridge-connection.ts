@@ -28,7 +28,8 @@ export interface BridgeConnectionOptions {
 }
 
 // What keeps a bridge from starting, in the order it is most often met.
-const CAUSES = '; check that the Content-Security-Policy script-src has BRIDGE_CSP_HASH, bridge-url loads, sandbox has allow-scripts';
+const CAUSES =
+  '; check that the Content-Security-Policy script-src has BRIDGE_CSP_HASH, bridge-url loads, sandbox has allow-scripts';
 
 export class BridgeConnection {
   readonly #iframe: HTMLIFrameElement;
@@ -41,7 +42,11 @@ export class BridgeConnection {
     this.#iframe = iframe;
     this.#options = options;
     this.#timer = setTimeout(
-      () => this.#fail('BRIDGE_TIMEOUT', `no ${this.#port ? 'SDK answer' : 'bridge-ready'} in ${options.timeout} ms${this.#port ? '' : CAUSES}`),
+      () =>
+        this.#fail(
+          'BRIDGE_TIMEOUT',
+          `no ${this.#port ? 'SDK answer' : 'bridge-ready'} in ${options.timeout} ms${this.#port ? '' : CAUSES}`,
+        ),
       options.timeout,
     );
     addEventListener('message', this.#onWindowMessage);
@@ -69,7 +74,11 @@ export class BridgeConnection {
   #onFrameLoad = (): void => {
     // The built-in bridge has said bridge-ready before its load ends, unless its script was kept
     // from running. The grace covers the message still being on its way.
-    if (!this.#port) this.#grace = setTimeout(() => this.#fail('BRIDGE_BLOCKED', `bridge script blocked${CAUSES}`), this.#options.loadGrace);
+    if (!this.#port)
+      this.#grace = setTimeout(
+        () => this.#fail('BRIDGE_BLOCKED', `bridge script blocked${CAUSES}`),
+        this.#options.loadGrace,
+      );
   };
 
   #onWindowMessage = (event: MessageEvent): void => {
@@ -77,7 +86,13 @@ export class BridgeConnection {
     const { origin, trace } = this.#options;
     // Any frame can post to this window; only our own iframe's first handshake counts.
     const ignored: IgnoredReason | undefined =
-      !bridge || event.source !== bridge ? 'source' : event.origin !== origin ? 'origin' : isBridgeReady(event.data) ? undefined : 'protocol';
+      !bridge || event.source !== bridge
+        ? 'source'
+        : event.origin !== origin
+          ? 'origin'
+          : isBridgeReady(event.data)
+            ? undefined
+            : 'protocol';
     if (ignored) return trace('ignored', ignored);
     removeEventListener('message', this.#onWindowMessage);
     this.#iframe.removeEventListener('load', this.#onFrameLoad);

@@ -34,7 +34,10 @@ let ids = 0;
 export const uid = (prefix: string) => `${prefix}-${++ids}`;
 
 /** A labelled input: the label's `for` and the input's `id` always match. */
-export function field(label: string, attrs: Record<string, string | boolean | undefined>): { wrapper: HTMLElement; input: HTMLInputElement } {
+export function field(
+  label: string,
+  attrs: Record<string, string | boolean | undefined>,
+): { wrapper: HTMLElement; input: HTMLInputElement } {
   const id = uid('sim-field');
   const input = h('input', { attrs: { id, ...attrs } });
   const wrapper = h('div', { className: 'field' }, h('label', { text: label, attrs: { for: id } }), input);

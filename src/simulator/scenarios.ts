@@ -5,10 +5,7 @@
  */
 import { SANDBOX_LOGINS } from './data.js';
 
-type Step =
-  | { click: string; optional?: boolean }
-  | { fill: string; value: string }
-  | { expire: true };
+type Step = { click: string; optional?: boolean } | { fill: string; value: string } | { expire: true };
 
 export interface Scenario {
   description: string;
@@ -19,7 +16,10 @@ export interface Scenario {
   needsEarlier?: 'account' | 'upload';
 }
 
-const [mfaLogin, plainLogin] = SANDBOX_LOGINS as [{ username: string; password: string; mfaCode: string }, { username: string; password: string }];
+const [mfaLogin, plainLogin] = SANDBOX_LOGINS as [
+  { username: string; password: string; mfaCode: string },
+  { username: string; password: string },
+];
 
 const toLogin: Step[] = [
   { click: '[data-action="continue"]', optional: true },
@@ -115,7 +115,12 @@ export const isScenarioName = (name: unknown): name is ScenarioName =>
   typeof name === 'string' && Object.hasOwn(SCENARIOS, name);
 
 /** Plays a scenario one step every `delay` ms; returns a function that stops it. */
-export function playScenario(modal: { expire(): void }, root: HTMLElement, name: ScenarioName, delay: number): () => void {
+export function playScenario(
+  modal: { expire(): void },
+  root: HTMLElement,
+  name: ScenarioName,
+  delay: number,
+): () => void {
   const steps: Step[] = [...SCENARIOS[name].steps];
   let timer: ReturnType<typeof setTimeout>;
   const next = () => {

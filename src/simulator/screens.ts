@@ -3,7 +3,14 @@
  * every action goes back to the flow, which fires the SDK callbacks.
  */
 import type { UiEventName } from '../events.js';
-import { FILE_TYPES, PROVIDER_TYPE_LABELS, SANDBOX_LOGINS, type FileType, type ProviderType, type SimulatedProvider } from './data.js';
+import {
+  FILE_TYPES,
+  PROVIDER_TYPE_LABELS,
+  SANDBOX_LOGINS,
+  type FileType,
+  type ProviderType,
+  type SimulatedProvider,
+} from './data.js';
 import { field, h } from './dom.js';
 
 export interface ConnectedAccount {
@@ -80,10 +87,20 @@ const providerName = (flow: Flow, id: string) =>
   flow.options.providers.find((provider) => provider.id === id)?.name ?? id;
 
 const primary = (label: string, action: string, onClick: () => void) =>
-  h('button', { className: 'primary', text: label, attrs: { type: 'button', 'data-action': action }, on: { click: onClick } });
+  h('button', {
+    className: 'primary',
+    text: label,
+    attrs: { type: 'button', 'data-action': action },
+    on: { click: onClick },
+  });
 
 const secondary = (label: string, action: string, onClick: () => void) =>
-  h('button', { className: 'secondary', text: label, attrs: { type: 'button', 'data-action': action }, on: { click: onClick } });
+  h('button', {
+    className: 'secondary',
+    text: label,
+    attrs: { type: 'button', 'data-action': action },
+    on: { click: onClick },
+  });
 
 export function consentScreen(flow: Flow): Screen {
   const { companyName } = flow.options;
@@ -93,7 +110,10 @@ export function consentScreen(flow: Flow): Screen {
     body: [
       icon('link'),
       h('p', { text: `${companyName} uses Smile to connect to your employer or payroll account, with your consent.` }),
-      h('p', { className: 'muted', text: 'Your credentials are never shared with the app. You can revoke access at any time.' }),
+      h('p', {
+        className: 'muted',
+        text: 'Your credentials are never shared with the app. You can revoke access at any time.',
+      }),
       h('div', { className: 'spacer' }),
       primary('Continue', 'continue', () => flow.start()),
     ],
@@ -107,22 +127,42 @@ export function providerListScreen(flow: Flow, filter = { query: '', type: 'ALL'
     (filter.type === 'ALL' || provider.type === filter.type) &&
     provider.name.toLowerCase().includes(filter.query.trim().toLowerCase());
   const providerButton = (provider: SimulatedProvider) =>
-    h('li', {}, h('button', {
-      attrs: { type: 'button', 'data-provider': provider.id },
-      on: { click: () => flow.chooseProvider(provider) },
-    }, h('span', { text: provider.name }), h('small', { text: PROVIDER_TYPE_LABELS[provider.type] })));
+    h(
+      'li',
+      {},
+      h(
+        'button',
+        {
+          attrs: { type: 'button', 'data-provider': provider.id },
+          on: { click: () => flow.chooseProvider(provider) },
+        },
+        h('span', { text: provider.name }),
+        h('small', { text: PROVIDER_TYPE_LABELS[provider.type] }),
+      ),
+    );
 
   const renderResults = () => {
     const top = options.topProviders.filter(matches);
     const rest = options.providers.filter((provider) => matches(provider) && !top.includes(provider));
     results.replaceChildren(
       ...(top.length ? [h('h3', { text: 'Popular' }), h('ul', { className: 'list' }, top.map(providerButton))] : []),
-      ...(rest.length ? [h('h3', { text: top.length ? 'All providers' : 'Providers' }), h('ul', { className: 'list' }, rest.map(providerButton))] : []),
-      ...(top.length + rest.length === 0 ? [h('p', { className: 'muted', text: 'No provider matches your search.' })] : []),
+      ...(rest.length
+        ? [
+            h('h3', { text: top.length ? 'All providers' : 'Providers' }),
+            h('ul', { className: 'list' }, rest.map(providerButton)),
+          ]
+        : []),
+      ...(top.length + rest.length === 0
+        ? [h('p', { className: 'muted', text: 'No provider matches your search.' })]
+        : []),
     );
   };
 
-  const search = field('Search for your employer or payroll provider', { type: 'search', name: 'search', autocomplete: 'off' });
+  const search = field('Search for your employer or payroll provider', {
+    type: 'search',
+    name: 'search',
+    autocomplete: 'off',
+  });
   search.input.value = filter.query;
   search.input.addEventListener('input', () => {
     filter.query = search.input.value;
@@ -160,12 +200,25 @@ export function providerListScreen(flow: Flow, filter = { query: '', type: 'ALL'
   const connected = flow.accounts.length
     ? [
         h('h3', { text: 'Your connected accounts' }),
-        h('ul', { className: 'list' }, flow.accounts.map((account) =>
-          h('li', {}, h('button', {
-            attrs: { type: 'button', 'data-account': account.accountId },
-            on: { click: () => flow.show(accountRevokeScreen(flow, account)) },
-          }, h('span', { text: providerName(flow, account.providerId) }), h('small', { text: 'Connected · Manage' }))),
-        )),
+        h(
+          'ul',
+          { className: 'list' },
+          flow.accounts.map((account) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  attrs: { type: 'button', 'data-account': account.accountId },
+                  on: { click: () => flow.show(accountRevokeScreen(flow, account)) },
+                },
+                h('span', { text: providerName(flow, account.providerId) }),
+                h('small', { text: 'Connected · Manage' }),
+              ),
+            ),
+          ),
+        ),
       ]
     : [];
 
@@ -177,9 +230,19 @@ export function providerListScreen(flow: Flow, filter = { query: '', type: 'ALL'
       options.enableSearchBar && search.wrapper,
       options.enableTypeBar && types.length > 2 && typeBar,
       results,
-      h('button', { className: 'link', text: 'Can’t find your employer?', attrs: { type: 'button', 'data-action': 'survey' }, on: { click: () => flow.show(employerSurveyScreen(flow)) } }),
+      h('button', {
+        className: 'link',
+        text: 'Can’t find your employer?',
+        attrs: { type: 'button', 'data-action': 'survey' },
+        on: { click: () => flow.show(employerSurveyScreen(flow)) },
+      }),
       options.enableUpload &&
-        h('button', { className: 'link', text: 'Upload documents instead', attrs: { type: 'button', 'data-action': 'upload' }, on: { click: () => flow.show(fileTypeListScreen(flow)) } }),
+        h('button', {
+          className: 'link',
+          text: 'Upload documents instead',
+          attrs: { type: 'button', 'data-action': 'upload' },
+          on: { click: () => flow.show(fileTypeListScreen(flow)) },
+        }),
     ].filter((node): node is HTMLElement => Boolean(node)),
   };
 }
@@ -192,37 +255,56 @@ export function loginOptionsScreen(flow: Flow, provider: SimulatedProvider): Scr
     back: () => flow.start(),
     body: [
       h('p', { className: 'muted', text: 'How do you sign in?' }),
-      h('ul', { className: 'list' }, (provider.loginOptions ?? []).map((option, index) =>
-        h('li', {}, h('button', {
-          text: option,
-          attrs: { type: 'button', 'data-login-option': String(index) },
-          on: { click: () => flow.show(loginScreen(flow, provider, option)) },
-        })),
-      )),
+      h(
+        'ul',
+        { className: 'list' },
+        (provider.loginOptions ?? []).map((option, index) =>
+          h(
+            'li',
+            {},
+            h('button', {
+              text: option,
+              attrs: { type: 'button', 'data-login-option': String(index) },
+              on: { click: () => flow.show(loginScreen(flow, provider, option)) },
+            }),
+          ),
+        ),
+      ),
     ],
   };
 }
 
 export function loginScreen(flow: Flow, provider: SimulatedProvider, option?: string): Screen {
-  const username = field(option?.startsWith('Employee ID') ? 'Employee ID' : 'Email or username', { name: 'username', autocomplete: 'off', required: true });
-  const password = field(option?.startsWith('Employee ID') ? 'PIN' : 'Password', { type: 'password', name: 'password', autocomplete: 'off', required: true });
+  const username = field(option?.startsWith('Employee ID') ? 'Employee ID' : 'Email or username', {
+    name: 'username',
+    autocomplete: 'off',
+    required: true,
+  });
+  const password = field(option?.startsWith('Employee ID') ? 'PIN' : 'Password', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'off',
+    required: true,
+  });
   const problem = h('p', { className: 'error', attrs: { role: 'alert', hidden: true } });
   const [sample] = SANDBOX_LOGINS;
-  const form = h('form', {
-    attrs: { novalidate: true },
-    on: {
-      submit: (event) => {
-        event.preventDefault();
-        if (!username.input.value.trim() || !password.input.value) {
-          problem.textContent = 'Enter your username and password.';
-          problem.hidden = false;
-          (username.input.value.trim() ? password.input : username.input).focus();
-          return;
-        }
-        flow.signIn(provider, username.input.value.trim(), password.input.value);
+  const form = h(
+    'form',
+    {
+      attrs: { novalidate: true },
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          if (!username.input.value.trim() || !password.input.value) {
+            problem.textContent = 'Enter your username and password.';
+            problem.hidden = false;
+            (username.input.value.trim() ? password.input : username.input).focus();
+            return;
+          }
+          flow.signIn(provider, username.input.value.trim(), password.input.value);
+        },
       },
     },
-  },
     username.wrapper,
     password.wrapper,
     problem,
@@ -232,31 +314,47 @@ export function loginScreen(flow: Flow, provider: SimulatedProvider, option?: st
     title: `Sign in to ${provider.name}`,
     event: 'LoginPageOpened',
     account: { providerId: provider.id },
-    back: () => (provider.loginOptions && provider.loginOptions.length > 1 ? flow.show(loginOptionsScreen(flow, provider)) : flow.start()),
+    back: () =>
+      provider.loginOptions && provider.loginOptions.length > 1
+        ? flow.show(loginOptionsScreen(flow, provider))
+        : flow.start(),
     body: [
       form,
-      h('p', { className: 'hint', text: `Sandbox: sign in as ${sample!.username} / ${sample!.password} (code ${sample!.mfaCode}). A password equal to an error code, such as ACCOUNT_LOCKED, fails with that code.` }),
+      h('p', {
+        className: 'hint',
+        text: `Sandbox: sign in as ${sample!.username} / ${sample!.password} (code ${sample!.mfaCode}). A password equal to an error code, such as ACCOUNT_LOCKED, fails with that code.`,
+      }),
     ],
   };
 }
 
 export function mfaScreen(flow: Flow, provider: SimulatedProvider): Screen {
-  const code = field('Verification code', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true });
+  const code = field('Verification code', {
+    name: 'code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    required: true,
+  });
   return {
     title: 'Verify it’s you',
     event: 'MfaPageOpened',
     account: { providerId: provider.id },
     body: [
       h('p', { className: 'muted', text: `${provider.name} sent a code to your phone.` }),
-      h('form', {
-        attrs: { novalidate: true },
-        on: {
-          submit: (event) => {
-            event.preventDefault();
-            flow.verify(provider, code.input.value.trim());
+      h(
+        'form',
+        {
+          attrs: { novalidate: true },
+          on: {
+            submit: (event) => {
+              event.preventDefault();
+              flow.verify(provider, code.input.value.trim());
+            },
           },
         },
-      }, code.wrapper, h('button', { className: 'primary', text: 'Verify', attrs: { type: 'submit', 'data-action': 'verify' } })),
+        code.wrapper,
+        h('button', { className: 'primary', text: 'Verify', attrs: { type: 'submit', 'data-action': 'verify' } }),
+      ),
     ],
   };
 }
@@ -296,7 +394,9 @@ export function accountRevokeScreen(flow: Flow, account: ConnectedAccount): Scre
     account: { providerId: account.providerId, accountId: account.accountId },
     back: () => flow.start(),
     body: [
-      h('p', { text: `${providerName(flow, account.providerId)} is connected. Revoking stops sharing its data and removes what was shared.` }),
+      h('p', {
+        text: `${providerName(flow, account.providerId)} is connected. Revoking stops sharing its data and removes what was shared.`,
+      }),
       h('div', { className: 'spacer' }),
       primary('Revoke access', 'revoke', () => flow.revokeAccount(account)),
       secondary('Keep connected', 'keep', () => flow.start()),
@@ -312,19 +412,27 @@ export function employerSurveyScreen(flow: Flow): Screen {
     back: () => flow.start(),
     body: [
       h('p', { className: 'muted', text: 'We’ll use this to add more employers.' }),
-      h('form', {
-        attrs: { novalidate: true },
-        on: {
-          submit: (event) => {
-            event.preventDefault();
-            flow.show({
-              title: 'Thank you',
-              back: () => flow.start(),
-              body: [h('p', { text: 'Thanks, we’ll look into it.' }), primary('Back to the list', 'back-to-list', () => flow.start())],
-            });
+      h(
+        'form',
+        {
+          attrs: { novalidate: true },
+          on: {
+            submit: (event) => {
+              event.preventDefault();
+              flow.show({
+                title: 'Thank you',
+                back: () => flow.start(),
+                body: [
+                  h('p', { text: 'Thanks, we’ll look into it.' }),
+                  primary('Back to the list', 'back-to-list', () => flow.start()),
+                ],
+              });
+            },
           },
         },
-      }, employer.wrapper, h('button', { className: 'primary', text: 'Send', attrs: { type: 'submit', 'data-action': 'send-survey' } })),
+        employer.wrapper,
+        h('button', { className: 'primary', text: 'Send', attrs: { type: 'submit', 'data-action': 'send-survey' } }),
+      ),
     ],
   };
 }
@@ -333,12 +441,25 @@ export function fileTypeListScreen(flow: Flow): Screen {
   const uploads = flow.uploads.length
     ? [
         h('h3', { text: 'Your uploads' }),
-        h('ul', { className: 'list' }, flow.uploads.map((upload) =>
-          h('li', {}, h('button', {
-            attrs: { type: 'button', 'data-upload': upload.id },
-            on: { click: () => flow.show(revokeArchiveScreen(flow, upload)) },
-          }, h('span', { text: FILE_TYPES.find((type) => type.id === upload.type)?.label ?? upload.type }), h('small', { text: `${upload.state} · Manage` }))),
-        )),
+        h(
+          'ul',
+          { className: 'list' },
+          flow.uploads.map((upload) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  attrs: { type: 'button', 'data-upload': upload.id },
+                  on: { click: () => flow.show(revokeArchiveScreen(flow, upload)) },
+                },
+                h('span', { text: FILE_TYPES.find((type) => type.id === upload.type)?.label ?? upload.type }),
+                h('small', { text: `${upload.state} · Manage` }),
+              ),
+            ),
+          ),
+        ),
       ]
     : [];
   return {
@@ -348,18 +469,36 @@ export function fileTypeListScreen(flow: Flow): Screen {
     body: [
       ...uploads,
       h('h3', { text: 'What would you like to upload?' }),
-      h('ul', { className: 'list' }, FILE_TYPES.map((type) =>
-        h('li', {}, h('button', {
-          attrs: { type: 'button', 'data-file-type': type.id },
-          on: { click: () => flow.show(fileTypeScreen(flow, type)) },
-        }, h('span', { text: type.label }), h('small', { text: type.hint }))),
-      )),
+      h(
+        'ul',
+        { className: 'list' },
+        FILE_TYPES.map((type) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                attrs: { type: 'button', 'data-file-type': type.id },
+                on: { click: () => flow.show(fileTypeScreen(flow, type)) },
+              },
+              h('span', { text: type.label }),
+              h('small', { text: type.hint }),
+            ),
+          ),
+        ),
+      ),
     ],
   };
 }
 
 export function fileTypeScreen(flow: Flow, fileType: FileType): Screen {
-  const files = field(`Choose your ${fileType.label} files`, { type: 'file', name: 'files', multiple: true, accept: 'application/pdf,image/*' });
+  const files = field(`Choose your ${fileType.label} files`, {
+    type: 'file',
+    name: 'files',
+    multiple: true,
+    accept: 'application/pdf,image/*',
+  });
   const problem = h('p', { className: 'error', attrs: { role: 'alert', hidden: true } });
   const submit = (names: string[]) => {
     if (!names.length) {
@@ -406,7 +545,9 @@ export function revokeArchiveScreen(flow: Flow, upload: SimulatedUpload): Screen
     archive: { fileType: upload.type },
     back: () => flow.show(fileTypeListScreen(flow)),
     body: [
-      h('p', { text: `Uploaded ${upload.rawFiles.map((file) => file.fileName).join(', ')}. Revoking deletes the documents and what was read from them.` }),
+      h('p', {
+        text: `Uploaded ${upload.rawFiles.map((file) => file.fileName).join(', ')}. Revoking deletes the documents and what was read from them.`,
+      }),
       h('div', { className: 'spacer' }),
       primary('Revoke upload', 'revoke', () => flow.revokeUpload(upload)),
       secondary('Keep it', 'keep', () => flow.show(fileTypeListScreen(flow))),

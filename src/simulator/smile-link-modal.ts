@@ -85,7 +85,8 @@ export class SmileLinkModal implements Flow {
 
   constructor(config: Record<string, unknown> = {}) {
     if (typeof config !== 'object' || config === null) throw new TypeError('SmileLinkModal needs a config object');
-    if (typeof config.userToken !== 'string' || !config.userToken) throw new TypeError('SmileLinkModal needs a userToken');
+    if (typeof config.userToken !== 'string' || !config.userToken)
+      throw new TypeError('SmileLinkModal needs a userToken');
     this.#config = config;
     this.#controls = (typeof config.simulator === 'object' && config.simulator) || {};
     const claims = readSimulatorToken(config.userToken);
@@ -93,19 +94,29 @@ export class SmileLinkModal implements Flow {
     this.#expiresAt = claims.expiresAt ? Date.parse(claims.expiresAt) : undefined;
     this.options = readOptions(config);
     this.accounts = [...(this.#controls.accounts ?? [])];
-    this.uploads = (this.#controls.uploads ?? []).map((upload) => this.#newUpload(upload.type ?? 'PAYSTUB', ['earlier.pdf'], upload));
-    const scenario = isScenarioName(this.#controls.scenario) ? (SCENARIOS[this.#controls.scenario] as Scenario) : undefined;
+    this.uploads = (this.#controls.uploads ?? []).map((upload) =>
+      this.#newUpload(upload.type ?? 'PAYSTUB', ['earlier.pdf'], upload),
+    );
+    const scenario = isScenarioName(this.#controls.scenario)
+      ? (SCENARIOS[this.#controls.scenario] as Scenario)
+      : undefined;
     if (scenario?.needsUpload) this.options.enableUpload = true;
     if (scenario?.needsEarlier === 'account' && !this.accounts.length) {
-      this.accounts.push({ accountId: `acc_${randomHex()}`, providerId: (this.options.providers[0] ?? PROVIDERS[0]!).id });
+      this.accounts.push({
+        accountId: `acc_${randomHex()}`,
+        providerId: (this.options.providers[0] ?? PROVIDERS[0]!).id,
+      });
     }
-    if (scenario?.needsEarlier === 'upload' && !this.uploads.length) this.uploads.push(this.#newUpload('W2', ['w2-2025.pdf']));
+    if (scenario?.needsEarlier === 'upload' && !this.uploads.length)
+      this.uploads.push(this.#newUpload('W2', ['w2-2025.pdf']));
   }
 
   /** Shows the widget. The only documented method of the real SDK. */
   open(): void {
     if (this.#root) return;
-    this.#root = h('div', { className: 'wink-sim', on: { keydown: (event) => event.key === 'Escape' && this.close('close') } },
+    this.#root = h(
+      'div',
+      { className: 'wink-sim', on: { keydown: (event) => event.key === 'Escape' && this.close('close') } },
       h('style', { text: SIMULATOR_CSS }),
     );
     document.body.append(this.#root);
@@ -119,8 +130,12 @@ export class SmileLinkModal implements Flow {
     if (this.options.enableConsentPage) this.show(consentScreen(this));
     else this.start();
     const scenario = this.#controls.scenario;
-    if (isScenarioName(scenario)) this.#stopScenario = playScenario(this, this.#root, scenario, this.#controls.delay ?? 500);
-    else if (scenario !== undefined) console.warn(`[wink simulator] unknown scenario "${String(scenario)}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    if (isScenarioName(scenario))
+      this.#stopScenario = playScenario(this, this.#root, scenario, this.#controls.delay ?? 500);
+    else if (scenario !== undefined)
+      console.warn(
+        `[wink simulator] unknown scenario "${String(scenario)}"; known: ${Object.keys(SCENARIOS).join(', ')}`,
+      );
   }
 
   /** Ends the session now: `onTokenExpired`, then the expired screen. */
@@ -148,19 +163,40 @@ export class SmileLinkModal implements Flow {
     const titleId = 'wink-sim-title';
     const title = h('h2', { className: 'wink-sim__title', text: screen.title, attrs: { id: titleId, tabindex: '-1' } });
     // When it scrolls, the body is a Tab stop of its own, named by the screen's title.
-    const body = h('div', { className: 'wink-sim__body', attrs: { role: 'group', 'aria-labelledby': titleId } }, ...screen.body);
-    const card = h('div', { className: 'wink-sim__card', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId } },
-      h('div', { className: 'wink-sim__header' },
-        screen.back && h('button', { className: 'wink-sim__back', text: '←', attrs: { type: 'button', 'aria-label': 'Back', 'data-action': 'back' }, on: { click: screen.back } }),
+    const body = h(
+      'div',
+      { className: 'wink-sim__body', attrs: { role: 'group', 'aria-labelledby': titleId } },
+      ...screen.body,
+    );
+    const card = h(
+      'div',
+      { className: 'wink-sim__card', attrs: { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId } },
+      h(
+        'div',
+        { className: 'wink-sim__header' },
+        screen.back &&
+          h('button', {
+            className: 'wink-sim__back',
+            text: '←',
+            attrs: { type: 'button', 'aria-label': 'Back', 'data-action': 'back' },
+            on: { click: screen.back },
+          }),
         title,
       ),
       body,
-      h('div', { className: 'wink-sim__footer' },
+      h(
+        'div',
+        { className: 'wink-sim__footer' },
         h('span', { className: 'wink-sim__badge', text: 'Sandbox · simulator' }),
         this.options.templateId ? h('span', { text: `Template ${this.options.templateId}` }) : null,
       ),
       // Last in the DOM so that Tab reaches the screen's content first; drawn top right.
-      h('button', { className: 'wink-sim__close', text: '×', attrs: { type: 'button', 'aria-label': 'Close', 'data-action': 'close' }, on: { click: () => this.close('close') } }),
+      h('button', {
+        className: 'wink-sim__close',
+        text: '×',
+        attrs: { type: 'button', 'aria-label': 'Close', 'data-action': 'close' },
+        on: { click: () => this.close('close') },
+      }),
     );
     this.#stopWatchingBody?.();
     root.querySelector('.wink-sim__card')?.remove();
@@ -215,7 +251,11 @@ export class SmileLinkModal implements Flow {
   revokeAccount(account: ConnectedAccount): void {
     if (this.#guardExpired()) return;
     this.accounts = this.accounts.filter((candidate) => candidate.accountId !== account.accountId);
-    this.#call('onAccountRemoved', { accountId: account.accountId, userId: this.#userId, providerId: account.providerId });
+    this.#call('onAccountRemoved', {
+      accountId: account.accountId,
+      userId: this.#userId,
+      providerId: account.providerId,
+    });
     this.start();
   }
 
@@ -247,7 +287,11 @@ export class SmileLinkModal implements Flow {
       userId: this.#userId,
       type,
       state: 'PROCESSING',
-      rawFiles: fileNames.map((fileName) => ({ fileName, mimeType: fileName.endsWith('.pdf') ? 'application/pdf' : 'image/*', size: 48213 })),
+      rawFiles: fileNames.map((fileName) => ({
+        fileName,
+        mimeType: fileName.endsWith('.pdf') ? 'application/pdf' : 'image/*',
+        size: 48213,
+      })),
       createdAt,
       updatedAt: createdAt,
       ...preset,

@@ -32,7 +32,9 @@ export function readSimulatorToken(token: string): SimulatorTokenClaims {
     try {
       const claims = JSON.parse(fromBase64Url(token.slice(PREFIX.length))) as Partial<SimulatorTokenClaims>;
       if (typeof claims.userId === 'string') {
-        return typeof claims.expiresAt === 'string' ? { userId: claims.userId, expiresAt: claims.expiresAt } : { userId: claims.userId };
+        return typeof claims.expiresAt === 'string'
+          ? { userId: claims.userId, expiresAt: claims.expiresAt }
+          : { userId: claims.userId };
       }
     } catch {
       // not one of ours after all: fall through

@@ -67,7 +67,8 @@ const STATUS: Record<WebhookAnswerCode, number> = {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-const refuse = (code: WebhookAnswerCode, headers?: Record<string, string>) => json(STATUS[code], { error: code }, headers);
+const refuse = (code: WebhookAnswerCode, headers?: Record<string, string>) =>
+  json(STATUS[code], { error: code }, headers);
 
 /**
  * Creates the receiver. Its answers: 405 for anything but POST, 413 for a body over
@@ -88,7 +89,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     onError,
   } = options;
   if (typeof onEvent !== 'function') throw new TypeError('createWebhookHandler needs an onEvent function');
-  if (secret == null || (typeof secret === 'string' && !secret)) throw new TypeError('createWebhookHandler needs the webhook secret');
+  if (secret == null || (typeof secret === 'string' && !secret))
+    throw new TypeError('createWebhookHandler needs the webhook secret');
   const report = (error: unknown, event?: SmileWebhookEvent) => {
     try {
       onError?.(error, event);
@@ -111,7 +113,6 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       throw error;
     }
 
-
     let claim;
     try {
       claim = await store.claim(event.id, leaseMs);
@@ -124,7 +125,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
     const { token } = claim;
     const finish = (handled: boolean) =>
-      (handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token)).catch((error: unknown) => report(error, event));
+      (handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token)).catch((error: unknown) =>
+        report(error, event),
+      );
     const handling = Promise.resolve()
       .then(() => onEvent(event))
       .then(

@@ -4,7 +4,14 @@
  * of the browser entry points.
  */
 export { verifySignature, type RawBody } from './verify.js';
-export { parseWebhook, headerValue, SIGNATURE_HEADER, WebhookVerificationError, type WebhookErrorCode, type WebhookHeaders } from './parse.js';
+export {
+  parseWebhook,
+  headerValue,
+  SIGNATURE_HEADER,
+  WebhookVerificationError,
+  type WebhookErrorCode,
+  type WebhookHeaders,
+} from './parse.js';
 export {
   createWebhookHandler,
   DEFAULT_DONE_TTL_MS,
@@ -16,7 +23,12 @@ export {
 } from './handler.js';
 export { toNodeHandler, type NodeLikeRequest, type NodeLikeResponse } from './node-handler.js';
 export { MemoryWebhookStore, type MemoryWebhookStoreOptions, type WebhookClaim, type WebhookStore } from './store.js';
-export { redisWebhookStore, type IoRedisLikeClient, type NodeRedisLikeClient, type RedisWebhookStoreOptions } from './redis-store.js';
+export {
+  redisWebhookStore,
+  type IoRedisLikeClient,
+  type NodeRedisLikeClient,
+  type RedisWebhookStoreOptions,
+} from './redis-store.js';
 export * from './types.js';
 
 import { SMILE_WEBHOOK_TYPES, type SmileWebhookType } from './types.js';

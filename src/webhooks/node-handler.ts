@@ -72,7 +72,8 @@ export function toNodeHandler(
     try {
       const headers = new Headers();
       for (const [name, value] of Object.entries(request.headers)) {
-        for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') headers.append(name, item);
+        for (const item of Array.isArray(value) ? value : [value])
+          if (typeof item === 'string') headers.append(name, item);
       }
       answer = await handler(
         new Request(new URL(request.url ?? '/', 'http://localhost'), {
@@ -84,7 +85,10 @@ export function toNodeHandler(
         } as RequestInit),
       );
     } catch {
-      answer = new Response(JSON.stringify({ error: 'INTERNAL_ERROR' }), { status: 500, headers: { 'content-type': 'application/json' } });
+      answer = new Response(JSON.stringify({ error: 'INTERNAL_ERROR' }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
     body?.drop();

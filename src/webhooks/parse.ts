@@ -18,9 +18,7 @@ export class WebhookVerificationError extends Error {
 }
 
 /** Request headers as a fetch `Headers`, Node's `IncomingHttpHeaders`, or a plain record. */
-export type WebhookHeaders =
-  | { get(name: string): string | null }
-  | Record<string, string | string[] | undefined>;
+export type WebhookHeaders = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 /** The value of a header, whatever the shape of `headers` and the case of its names. */
 export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
@@ -50,11 +48,19 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Throws a {@link WebhookVerificationError}: `MISSING_SIGNATURE`, `BAD_SIGNATURE`,
  * `INVALID_JSON` or `INVALID_EVENT`. Nothing is parsed before the signature checks out.
  */
-export async function parseWebhook(rawBody: RawBody, headers: WebhookHeaders, secret: string | ArrayBuffer | ArrayBufferView): Promise<SmileWebhookEvent> {
+export async function parseWebhook(
+  rawBody: RawBody,
+  headers: WebhookHeaders,
+  secret: string | ArrayBuffer | ArrayBufferView,
+): Promise<SmileWebhookEvent> {
   const signature = headerValue(headers, SIGNATURE_HEADER);
-  if (!signature?.trim()) throw new WebhookVerificationError('MISSING_SIGNATURE', 'The request has no Smile-Signature header.');
+  if (!signature?.trim())
+    throw new WebhookVerificationError('MISSING_SIGNATURE', 'The request has no Smile-Signature header.');
   if (!(await verifySignature(rawBody, signature, secret))) {
-    throw new WebhookVerificationError('BAD_SIGNATURE', 'Smile-Signature does not match the body: wrong secret, or a body that is not the raw one.');
+    throw new WebhookVerificationError(
+      'BAD_SIGNATURE',
+      'Smile-Signature does not match the body: wrong secret, or a body that is not the raw one.',
+    );
   }
   let event: unknown;
   try {
@@ -72,7 +78,10 @@ export async function parseWebhook(rawBody: RawBody, headers: WebhookHeaders, se
     typeof event.createdAt !== 'string' ||
     !isRecord(event.data)
   ) {
-    throw new WebhookVerificationError('INVALID_EVENT', 'The body is not a Smile event: { id, version, type, createdAt, data }.');
+    throw new WebhookVerificationError(
+      'INVALID_EVENT',
+      'The body is not a Smile event: { id, version, type, createdAt, data }.',
+    );
   }
   return event as unknown as SmileWebhookEvent;
 }

@@ -43,7 +43,8 @@ export function redisWebhookStore({ client, prefix = 'wink-widget:webhook:' }: R
   return {
     async claim(id: string, leaseMs: number): Promise<WebhookClaim> {
       const token = newClaimToken();
-      if ((await send(['SET', key(id), `claim:${token}`, 'NX', 'PX', ms(leaseMs)])) === 'OK') return { status: 'claimed', token };
+      if ((await send(['SET', key(id), `claim:${token}`, 'NX', 'PX', ms(leaseMs)])) === 'OK')
+        return { status: 'claimed', token };
       // Held already. Should it have expired in between, the retry that follows is claimed then.
       return (await send(['GET', key(id)])) === DONE ? { status: 'done' } : { status: 'busy' };
     },

@@ -38,6 +38,8 @@ export async function verifySignature(
 ): Promise<boolean> {
   const signature = readSignature(signatureHeader);
   if (!signature) return false;
-  const key = await crypto.subtle.importKey('raw', toBytes(secret), { name: 'HMAC', hash: 'SHA-512' }, false, ['verify']);
+  const key = await crypto.subtle.importKey('raw', toBytes(secret), { name: 'HMAC', hash: 'SHA-512' }, false, [
+    'verify',
+  ]);
   return crypto.subtle.verify('HMAC', key, signature, toBytes(rawBody));
 }

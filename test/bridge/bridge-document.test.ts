@@ -43,9 +43,17 @@ describe('bridge document', () => {
 
   it('runs under a CSP that allows only its hash, and is blocked under one that does not', async () => {
     const withPolicy = (policy: string) =>
-      BRIDGE_HTML.replace('<!doctype html>', `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">`);
-    expect(await firstMessage(withPolicy(`script-src ${BRIDGE_CSP_HASH}`))).to.deep.equal({ wink: 'bridge-ready', v: 1 });
-    expect(await firstMessage(withPolicy(`script-src 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='`), 500)).to.equal('silent');
+      BRIDGE_HTML.replace(
+        '<!doctype html>',
+        `<!doctype html><meta http-equiv="Content-Security-Policy" content="${policy}">`,
+      );
+    expect(await firstMessage(withPolicy(`script-src ${BRIDGE_CSP_HASH}`))).to.deep.equal({
+      wink: 'bridge-ready',
+      v: 1,
+    });
+    expect(
+      await firstMessage(withPolicy(`script-src 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='`), 500),
+    ).to.equal('silent');
   });
 
   it('is the same constant page for every launch: no token, template id or URL is put in it', async () => {
@@ -103,7 +111,13 @@ describe('bridge document', () => {
           if (event.data.name === 'onClose') resolve();
         };
       });
-      const launch = { wink: 'launch', v: 1, sdkUrl: doubleUrl, config: { play: [['onClose', 'real']] }, callbacks: CALLBACK_NAMES };
+      const launch = {
+        wink: 'launch',
+        v: 1,
+        sdkUrl: doubleUrl,
+        config: { play: [['onClose', 'real']] },
+        callbacks: CALLBACK_NAMES,
+      };
       bridge.contentWindow!.postMessage(launch, '*', [channel.port2]);
       const again = new MessageChannel();
       bridge.contentWindow!.postMessage({ ...launch, config: { play: [['onClose', 'second']] } }, '*', [again.port2]);

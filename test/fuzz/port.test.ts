@@ -12,8 +12,6 @@ const SEED = 20261129;
 const COUNT = 2000;
 const FUZZ_SDK = new URL('/test/fixtures/sdk-fuzz.js', location.href).href;
 
-
-
 let winkFuzz: WinkFuzz;
 before(async () => {
   winkFuzz = await loadFuzz();
@@ -49,9 +47,19 @@ describe('fuzzing the port', function () {
           expect(Object.isFrozen(output.detail), where).to.equal(true);
         }
       });
-      expect([...kinds].sort(), replay).to.deep.equal(
-        ['bigint-symbol', 'deep', 'droppables', 'huge-string', 'more-args', 'not-a-record', 'proto-keys', 'throwing-getter', 'too-deep', 'valid', 'wrong-type'],
-      );
+      expect([...kinds].sort(), replay).to.deep.equal([
+        'bigint-symbol',
+        'deep',
+        'droppables',
+        'huge-string',
+        'more-args',
+        'not-a-record',
+        'proto-keys',
+        'throwing-getter',
+        'too-deep',
+        'valid',
+        'wrong-type',
+      ]);
       expect('polluted' in {}, `${replay}: Object.prototype of the page`).to.equal(false);
       expect(el.state).to.equal('open');
       expect(uncaught, replay).to.deep.equal([]);
@@ -62,7 +70,9 @@ describe('fuzzing the port', function () {
 });
 
 /** Resolves with the SDK's closing ui-event, 'FuzzSummary'. */
-async function waitForSummary(until: (type: string, options: { count: number; timeout: number }) => Promise<LoggedEvent>) {
+async function waitForSummary(
+  until: (type: string, options: { count: number; timeout: number }) => Promise<LoggedEvent>,
+) {
   for (let count = 1; ; count++) {
     const event = await until('ui-event', { count, timeout: 45000 });
     if (event.detail.eventName === 'FuzzSummary') return event;

@@ -11,7 +11,6 @@ const SEED = 20261130;
 const COUNT = 1000;
 const WAIT_MS = 15000;
 
-
 let winkFuzz: WinkFuzz;
 before(async () => {
   winkFuzz = await loadFuzz();
@@ -41,12 +40,14 @@ async function fuzzRound(seed: number): Promise<void> {
     postMessage(message, '*', index % 3 === 0 ? [new MessageChannel().port2] : []);
   });
   postMessage('page-done', '*');
-  const frames = [`${OTHER_ORIGIN}/test/fixtures/window-fuzzer.html`, '/test/fixtures/window-fuzzer.html'].map((url, index) => {
-    const frame = document.createElement('iframe');
-    if (index === 1) frame.setAttribute('sandbox', 'allow-scripts');
-    frame.src = `${url}?seed=${seed + 1 + index}&count=${COUNT}`;
-    return frame;
-  });
+  const frames = [`${OTHER_ORIGIN}/test/fixtures/window-fuzzer.html`, '/test/fixtures/window-fuzzer.html'].map(
+    (url, index) => {
+      const frame = document.createElement('iframe');
+      if (index === 1) frame.setAttribute('sandbox', 'allow-scripts');
+      frame.src = `${url}?seed=${seed + 1 + index}&count=${COUNT}`;
+      return frame;
+    },
+  );
   const framesDone = frames.map((frame) => doneFrom(() => frame.contentWindow, 'fuzzer-done'));
   document.body.append(...frames);
   try {
@@ -82,7 +83,12 @@ describe('fuzzing the window', function () {
       // The real flow still works: relaunched on the built-in bridge, it plays a whole session.
       const legit = { accountId: 'acc_legit', userId: 'usr_legit', providerId: 'northwind' };
       el.bridgeUrl = undefined;
-      el.options = { play: [['onAccountConnected', legit], ['onClose', 'exit']] };
+      el.options = {
+        play: [
+          ['onAccountConnected', legit],
+          ['onClose', 'exit'],
+        ],
+      };
       await log.until('widget-close');
       expect(log.types, replay).to.deep.equal(['widget-open', 'widget-open', 'account-connected', 'widget-close']);
       expect(log.of('account-connected')[0]!.detail).to.deep.equal(legit);

@@ -44,7 +44,20 @@ test('npm pack ships dist and the docs, and no tests or sources of the build', a
     cwd: fileURLToPath(root),
   });
   const files = JSON.parse(stdout)[0].files.map((file) => file.path);
-  for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/define.js', 'dist/wink-widget.min.js', 'dist/bridge.html', 'dist/simulator.js', 'dist/frameworks/vue.d.ts', 'dist/frameworks/react.d.ts', 'dist/frameworks/svelte.d.ts', 'custom-elements.json', 'README.md', 'package.json']) {
+  for (const expected of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/define.js',
+    'dist/wink-widget.min.js',
+    'dist/bridge.html',
+    'dist/simulator.js',
+    'dist/frameworks/vue.d.ts',
+    'dist/frameworks/react.d.ts',
+    'dist/frameworks/svelte.d.ts',
+    'custom-elements.json',
+    'README.md',
+    'package.json',
+  ]) {
     assert.ok(files.includes(expected), `${expected} is not packed`);
   }
   const stray = files.filter((file) => /^(test|scripts|demo|src)\/|bridge-page/.test(file));
@@ -52,7 +65,12 @@ test('npm pack ships dist and the docs, and no tests or sources of the build', a
 });
 
 test('sideEffects names exactly the registering files', async () => {
-  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/bundle.js', './dist/wink-widget.min.js', './dist/simulator.js']);
+  assert.deepEqual(pkg.sideEffects, [
+    './dist/define.js',
+    './dist/bundle.js',
+    './dist/wink-widget.min.js',
+    './dist/simulator.js',
+  ]);
   const index = await readFile(new URL('dist/index.js', root), 'utf8');
   assert.doesNotMatch(index, /customElements\.define/);
 });

@@ -16,7 +16,13 @@ before(async () => {
 });
 after(() => browser?.close());
 
-const noSmileCredentials = { ...process.env, SMILE_API_KEY: '', SMILE_API_SECRET: '', SMILE_WEBHOOK_SECRET: '', PORT: '' };
+const noSmileCredentials = {
+  ...process.env,
+  SMILE_API_KEY: '',
+  SMILE_API_SECRET: '',
+  SMILE_WEBHOOK_SECRET: '',
+  PORT: '',
+};
 
 /** Opens the demo page and waits for its script to be ready (its webhook stream stays open, so the network never goes idle). */
 async function openDemo(page, url) {
@@ -34,9 +40,14 @@ describe('the demo on the simulator', () => {
       await page.click('#open-inline');
       await page.waitForSelector('#log li[data-event="ui-event"]', { timeout: 10000 });
       const logged = await page.$$eval('#log li[data-event]', (items) =>
-        items.reverse().map((item) => ({ event: item.dataset.event, detail: JSON.parse(item.querySelector('pre').textContent) })),
+        items
+          .reverse()
+          .map((item) => ({ event: item.dataset.event, detail: JSON.parse(item.querySelector('pre').textContent) })),
       );
-      assert.deepEqual(logged.map((entry) => entry.event), ['widget-open', 'ui-event']);
+      assert.deepEqual(
+        logged.map((entry) => entry.event),
+        ['widget-open', 'ui-event'],
+      );
       assert.equal(logged[1].detail.eventName, 'ConsentPageOpened');
       assert.equal(logged[1].detail.mode, 'SANDBOX');
       assert.equal(await page.$eval('#state', (state) => state.textContent), 'open');
@@ -54,7 +65,9 @@ describe('the demo on the simulator', () => {
       await page.$eval('#scenario-buttons', (buttons) => buttons.scrollIntoView());
       await page.click('[data-scenario="close"]');
       await page.waitForSelector('#log li[data-event="widget-close"]', { timeout: 10000 });
-      const events = await page.$$eval('#log li[data-event]', (items) => items.reverse().map((item) => item.dataset.event));
+      const events = await page.$$eval('#log li[data-event]', (items) =>
+        items.reverse().map((item) => item.dataset.event),
+      );
       assert.deepEqual(events, ['widget-open', 'ui-event', 'widget-close']);
     } finally {
       await page.close();
@@ -100,7 +113,10 @@ describe('the demo with Smile credentials', () => {
         code: 'CREATED',
         message: 'Success',
         requestId: 'req-1',
-        data: { user: { id: 'usr_fake' }, token: { accessToken: 'tok-from-fake', expiresAt: '2026-11-22T12:00:00Z', mode: 'SANDBOX' } },
+        data: {
+          user: { id: 'usr_fake' },
+          token: { accessToken: 'tok-from-fake', expiresAt: '2026-11-22T12:00:00Z', mode: 'SANDBOX' },
+        },
       },
     ];
     requests.length = 0;
@@ -111,7 +127,9 @@ describe('the demo with Smile credentials', () => {
     try {
       await openDemo(page, server.url);
       assert.equal(await page.$eval('#mode', (badge) => badge.textContent), 'Smile sandbox (real SDK)');
-      const token = await page.evaluate(() => fetch('/demo/api/link-token', { method: 'POST' }).then((response) => response.json()));
+      const token = await page.evaluate(() =>
+        fetch('/demo/api/link-token', { method: 'POST' }).then((response) => response.json()),
+      );
       assert.deepEqual(token, { accessToken: 'tok-from-fake', expiresAt: '2026-11-22T12:00:00Z', mode: 'SANDBOX' });
       assert.equal(requests.length, 1);
       assert.equal(requests[0].method, 'POST');
@@ -165,20 +183,32 @@ describe('the demo server receives webhooks', () => {
       ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_1' }],
       ['ARCHIVE_STARTED', { userId: 'usr_1', archiveId: 'upl_2' }],
     ]);
-    assert.deepEqual(mapped['uploads-removed'].map(([type]) => type), ['ARCHIVE_REVOKED', 'ARCHIVE_REVOKED']);
-    for (const other of ['ui-event', 'widget-open', 'widget-close', 'token-expired']) assert.deepEqual(webhooksFor(other, {}), []);
+    assert.deepEqual(
+      mapped['uploads-removed'].map(([type]) => type),
+      ['ARCHIVE_REVOKED', 'ARCHIVE_REVOKED'],
+    );
+    for (const other of ['ui-event', 'widget-open', 'widget-close', 'token-expired'])
+      assert.deepEqual(webhooksFor(other, {}), []);
     // Every body has exactly the spec's required fields for its type, and none it does not define.
     const schemas = new Map(eventSchemas(readSpec()).map(([type, , schema]) => [type, schema.data]));
     for (const [type, data] of Object.values(mapped).flat()) {
       const schema = schemas.get(type);
       for (const field of schema.required) assert.ok(field in data, `${type} lacks ${field}`);
-      for (const field of Object.keys(data)) assert.ok(field in schema.properties, `${type} has ${field}, which the spec does not`);
+      for (const field of Object.keys(data))
+        assert.ok(field in schema.properties, `${type} has ${field}, which the spec does not`);
     }
   });
 
   const webhookSecret = 'whsec_demo_91c2';
   const sign = (body) => createHmac('sha512', webhookSecret).update(body).digest('hex');
-  const envelope = (id) => JSON.stringify({ id, version: 1, type: 'EMPLOYMENTS_ADDED', createdAt: '2026-11-22T10:00:00Z', data: { userId: 'usr_demo', accountId: 'acc_1', count: 1, providers: ['northwind'] } });
+  const envelope = (id) =>
+    JSON.stringify({
+      id,
+      version: 1,
+      type: 'EMPLOYMENTS_ADDED',
+      createdAt: '2026-11-22T10:00:00Z',
+      data: { userId: 'usr_demo', accountId: 'acc_1', count: 1, providers: ['northwind'] },
+    });
 
   test('the simulated flows send signed webhooks that are verified and shown next to the callbacks', async () => {
     const server = await startDemoServer({ env: noSmileCredentials });
@@ -194,7 +224,12 @@ describe('the demo server receives webhooks', () => {
       const webhook = await read('#log li[data-webhook="ACCOUNT_CONNECTED"]');
       assert.equal(webhook.type, 'ACCOUNT_CONNECTED');
       assert.match(webhook.id, /^et-[0-9a-f]{32}$/);
-      assert.deepEqual(webhook.data, { userId: callback.userId, accountId: callback.accountId, loginName: SIMULATED_LOGIN_NAME, providers: [callback.providerId] });
+      assert.deepEqual(webhook.data, {
+        userId: callback.userId,
+        accountId: callback.accountId,
+        loginName: SIMULATED_LOGIN_NAME,
+        providers: [callback.providerId],
+      });
     } finally {
       await page.close();
       await server.stop();
@@ -206,7 +241,11 @@ describe('the demo server receives webhooks', () => {
     const page = await browser.newPage();
     const endpoint = server.url.replace('/demo/', '/webhooks/smile');
     const post = async (body, headers = {}) => {
-      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       return [response.status, await response.json().catch(() => undefined)];
     };
     try {
@@ -214,18 +253,37 @@ describe('the demo server receives webhooks', () => {
       const body = envelope('et-demo-1');
       assert.deepEqual((await post(body))[0], 401);
       assert.equal((await post(body))[1].error, 'MISSING_SIGNATURE');
-      assert.deepEqual(await post(body, { 'smile-signature': sign(`${body} `) }).then(([status, reply]) => [status, reply.error]), [401, 'BAD_SIGNATURE']);
-      assert.deepEqual(await post('{"id":', { 'smile-signature': sign('{"id":') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_JSON']);
-      assert.deepEqual(await post('{"id":"x"}', { 'smile-signature': sign('{"id":"x"}') }).then(([status, reply]) => [status, reply.error]), [400, 'INVALID_EVENT']);
+      assert.deepEqual(
+        await post(body, { 'smile-signature': sign(`${body} `) }).then(([status, reply]) => [status, reply.error]),
+        [401, 'BAD_SIGNATURE'],
+      );
+      assert.deepEqual(
+        await post('{"id":', { 'smile-signature': sign('{"id":') }).then(([status, reply]) => [status, reply.error]),
+        [400, 'INVALID_JSON'],
+      );
+      assert.deepEqual(
+        await post('{"id":"x"}', { 'smile-signature': sign('{"id":"x"}') }).then(([status, reply]) => [
+          status,
+          reply.error,
+        ]),
+        [400, 'INVALID_EVENT'],
+      );
       assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true }]);
       // Smile's retry of the same event: acknowledged, not processed again.
       assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: true }]);
       assert.equal((await fetch(endpoint)).status, 405);
       await page.waitForSelector('#log li[data-webhook="EMPLOYMENTS_ADDED"]', { timeout: 5000 });
       // The second marker arrives after the first, so once it shows, the retry has had its chance to show too.
-      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [200, { received: true }]);
-      await page.waitForFunction(() => document.querySelectorAll('#log li[data-webhook]').length === 2, { timeout: 5000 });
-      const ids = await page.$$eval('#log li[data-webhook]', (items) => items.map((item) => JSON.parse(item.querySelector('pre').textContent).id).reverse());
+      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [
+        200,
+        { received: true },
+      ]);
+      await page.waitForFunction(() => document.querySelectorAll('#log li[data-webhook]').length === 2, {
+        timeout: 5000,
+      });
+      const ids = await page.$$eval('#log li[data-webhook]', (items) =>
+        items.map((item) => JSON.parse(item.querySelector('pre').textContent).id).reverse(),
+      );
       assert.deepEqual(ids, ['et-demo-1', 'et-demo-2']);
       assert.ok(!(await page.content()).includes(webhookSecret));
     } finally {
@@ -235,9 +293,19 @@ describe('the demo server receives webhooks', () => {
   });
 
   test('without a secret, a real-SDK demo refuses webhooks it cannot verify', async () => {
-    const server = await startDemoServer({ env: { ...noSmileCredentials, SMILE_API_KEY: 'k', SMILE_API_SECRET: 's', SMILE_API_HOST: 'http://127.0.0.1:9/v1' } });
+    const server = await startDemoServer({
+      env: {
+        ...noSmileCredentials,
+        SMILE_API_KEY: 'k',
+        SMILE_API_SECRET: 's',
+        SMILE_API_HOST: 'http://127.0.0.1:9/v1',
+      },
+    });
     try {
-      const response = await fetch(server.url.replace('/demo/', '/webhooks/smile'), { method: 'POST', body: envelope('et-x') });
+      const response = await fetch(server.url.replace('/demo/', '/webhooks/smile'), {
+        method: 'POST',
+        body: envelope('et-x'),
+      });
       assert.equal(response.status, 503);
     } finally {
       await server.stop();

@@ -31,9 +31,18 @@ test('the first screen shows npm start and npm test, and .ci/run runs that test 
 });
 
 test('each framework section shows exactly the example its browser test runs', async () => {
-  const examples = { html: 'html/index.html', vue: 'vue/App.vue', tsx: 'react/App.tsx', svelte: 'svelte/App.svelte', ts: 'angular/app.component.ts' };
+  const examples = {
+    html: 'html/index.html',
+    vue: 'vue/App.vue',
+    tsx: 'react/App.tsx',
+    svelte: 'svelte/App.svelte',
+    ts: 'angular/app.component.ts',
+  };
   for (const [language, path] of Object.entries(examples)) {
     const source = await readFile(new URL(`demo/frameworks/${path}`, root), 'utf8');
-    assert.ok(readme.includes(`\`\`\`${language}\n${source}\`\`\``), `README does not show demo/frameworks/${path} as it is`);
+    assert.ok(
+      readme.includes(`\`\`\`${language}\n${source}\`\`\``),
+      `README does not show demo/frameworks/${path} as it is`,
+    );
   }
 });

@@ -12,12 +12,30 @@ import { withApi } from '../../scripts/api-docs.mjs';
 const root = new URL('../../', import.meta.url);
 const read = async (path) => readFile(new URL(path, root), 'utf8');
 const manifest = JSON.parse(await read('custom-elements.json'));
-const element = manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'wink-widget');
+const element = manifest.modules
+  .flatMap((module) => module.declarations ?? [])
+  .find((declaration) => declaration.tagName === 'wink-widget');
 
 test('custom-elements.json is what the analyzer makes of the sources now', async () => {
   const outdir = 'node_modules/.cache/cem-check';
-  await promisify(execFile)(process.execPath, [fileURLToPath(new URL('node_modules/@custom-elements-manifest/analyzer/cem.js', root)), 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', outdir, '--quiet'], { cwd: fileURLToPath(root) });
-  assert.deepEqual(JSON.parse(await read(`${outdir}/custom-elements.json`)), manifest, 'custom-elements.json is stale: run `npm run build`');
+  await promisify(execFile)(
+    process.execPath,
+    [
+      fileURLToPath(new URL('node_modules/@custom-elements-manifest/analyzer/cem.js', root)),
+      'analyze',
+      '--config',
+      'custom-elements-manifest.config.mjs',
+      '--outdir',
+      outdir,
+      '--quiet',
+    ],
+    { cwd: fileURLToPath(root) },
+  );
+  assert.deepEqual(
+    JSON.parse(await read(`${outdir}/custom-elements.json`)),
+    manifest,
+    'custom-elements.json is stale: run `npm run build`',
+  );
 });
 
 test('package.json points at the manifest, and every module path is a shipped file', async () => {
@@ -32,7 +50,10 @@ test('package.json points at the manifest, and every module path is a shipped fi
 test('every event of the table is in the manifest, typed with its detail', async () => {
   const table = await read('dist/events.d.ts');
   const detailOf = Object.fromEntries(
-    [...table.matchAll(/(on\w+): \{\s*event: '([a-z-]+)';\s*detail: (\w+);\s*\}/g)].map(([, , event, detail]) => [event, detail]),
+    [...table.matchAll(/(on\w+): \{\s*event: '([a-z-]+)';\s*detail: (\w+);\s*\}/g)].map(([, , event, detail]) => [
+      event,
+      detail,
+    ]),
   );
   assert.deepEqual(Object.keys(detailOf), Object.values(WINK_CALLBACKS));
   const events = Object.fromEntries(element.events.map((event) => [event.name, event.type.text]));
@@ -44,14 +65,42 @@ test('every event of the table is in the manifest, typed with its detail', async
 
 test('the manifest lists every attribute, property, method, part, custom property and slot', () => {
   const names = (list) => (list ?? []).map((item) => item.name);
-  assert.deepEqual(names(element.attributes).sort(), ['bridge-url', 'debug', 'label', 'modal', 'open', 'sandbox', 'sdk-url', 'state', 'template-id', 'timeout', 'token']);
-  assert.deepEqual(
-    names(element.members.filter((member) => member.kind === 'field')).sort(),
-    ['bridgeUrl', 'callbacks', 'debug', 'label', 'modal', 'open', 'options', 'sandbox', 'sdkUrl', 'state', 'templateId', 'timeout', 'token', 'tokenProvider'],
-  );
+  assert.deepEqual(names(element.attributes).sort(), [
+    'bridge-url',
+    'debug',
+    'label',
+    'modal',
+    'open',
+    'sandbox',
+    'sdk-url',
+    'state',
+    'template-id',
+    'timeout',
+    'token',
+  ]);
+  assert.deepEqual(names(element.members.filter((member) => member.kind === 'field')).sort(), [
+    'bridgeUrl',
+    'callbacks',
+    'debug',
+    'label',
+    'modal',
+    'open',
+    'options',
+    'sandbox',
+    'sdkUrl',
+    'state',
+    'templateId',
+    'timeout',
+    'token',
+    'tokenProvider',
+  ]);
   assert.deepEqual(names(element.members.filter((member) => member.kind === 'method')), ['show', 'close']);
   assert.deepEqual(names(element.cssParts), ['base', 'dialog', 'frame']);
-  assert.deepEqual(names(element.cssProperties), ['--wink-widget-dialog-width', '--wink-widget-dialog-height', '--wink-widget-backdrop']);
+  assert.deepEqual(names(element.cssProperties), [
+    '--wink-widget-dialog-width',
+    '--wink-widget-dialog-height',
+    '--wink-widget-backdrop',
+  ]);
   assert.deepEqual(names(element.slots), ['loading']);
   for (const member of element.members) assert.ok(member.description, `${member.name} has no description`);
 });
@@ -68,7 +117,7 @@ test('custom-elements.json is valid against the custom-elements-manifest schema'
   assert.equal(validate(manifest), true, JSON.stringify(validate.errors, null, 2));
 });
 
-test("every re-export names a module of the manifest, and something that module declares or exports", () => {
+test('every re-export names a module of the manifest, and something that module declares or exports', () => {
   const byPath = new Map(manifest.modules.map((module) => [module.path, module]));
   let references = 0;
   for (const module of manifest.modules) {
@@ -76,7 +125,10 @@ test("every re-export names a module of the manifest, and something that module 
       if (!declaration?.module) continue;
       references++;
       const target = byPath.get(declaration.module);
-      assert.ok(target, `${module.path} re-exports ${name} from ${declaration.module}, which is no module of the manifest`);
+      assert.ok(
+        target,
+        `${module.path} re-exports ${name} from ${declaration.module}, which is no module of the manifest`,
+      );
       if (declaration.name === '*') continue;
       const names = [...(target.declarations ?? []), ...(target.exports ?? [])].map((item) => item.name);
       assert.ok(names.includes(declaration.name), `${declaration.module} has no ${declaration.name}`);
@@ -89,13 +141,20 @@ test('the editor data is what the generators make of the manifest now (run `npm 
   const { EDITOR_FILES, writeEditorData } = await import('../../scripts/editor-data.mjs');
   const outdir = fileURLToPath(new URL('node_modules/.cache/editor-data-check/', root));
   await writeEditorData(outdir);
-  for (const file of EDITOR_FILES) assert.equal(await readFile(`${outdir}${file}`, 'utf8'), await read(file), `${file} is stale`);
+  for (const file of EDITOR_FILES)
+    assert.equal(await readFile(`${outdir}${file}`, 'utf8'), await read(file), `${file} is stale`);
   const vscode = JSON.parse(await read('vscode.html-custom-data.json'));
   const [tag] = vscode.tags;
   assert.equal(tag.name, 'wink-widget');
-  assert.deepEqual(tag.attributes.map((attribute) => attribute.name).sort(), element.attributes.map((attribute) => attribute.name).sort());
+  assert.deepEqual(
+    tag.attributes.map((attribute) => attribute.name).sort(),
+    element.attributes.map((attribute) => attribute.name).sort(),
+  );
   const webTypes = JSON.parse(await read('web-types.json'));
   const [webElement] = webTypes.contributions.html.elements;
   assert.equal(webElement.name, 'wink-widget');
-  assert.deepEqual(webElement.js.events.map((event) => event.name).sort(), element.events.map((event) => event.name).sort());
+  assert.deepEqual(
+    webElement.js.events.map((event) => event.name).sort(),
+    element.events.map((event) => event.name).sort(),
+  );
 });

@@ -30,20 +30,38 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 test('a clean clone can publish: prepack builds, and the tarball has the license, changelog, editor data and types', () => {
   assert.equal(pkg.scripts.prepack, 'npm run compile');
-  for (const field of ['repository', 'bugs', 'homepage', 'license']) assert.ok(pkg[field], `package.json has no ${field}`);
-  for (const expected of ['LICENSE', 'CHANGELOG.md', 'README.md', 'custom-elements.json', 'vscode.html-custom-data.json', 'web-types.json', 'dist/simulator/index.d.ts', 'dist/bridge.html']) {
+  for (const field of ['repository', 'bugs', 'homepage', 'license'])
+    assert.ok(pkg[field], `package.json has no ${field}`);
+  for (const expected of [
+    'LICENSE',
+    'CHANGELOG.md',
+    'README.md',
+    'custom-elements.json',
+    'vscode.html-custom-data.json',
+    'web-types.json',
+    'dist/simulator/index.d.ts',
+    'dist/bridge.html',
+  ]) {
     assert.ok(files.includes(expected), `${expected} is not packed`);
   }
   assert.equal(pkg['web-types'], './web-types.json');
 });
 
 test('publint --strict finds nothing in the tarball', async () => {
-  const { stdout } = await run(process.execPath, [bin('publint/src/cli.js'), 'run', tarball, '--strict', '--pack', 'false'], { cwd: root });
+  const { stdout } = await run(
+    process.execPath,
+    [bin('publint/src/cli.js'), 'run', tarball, '--strict', '--pack', 'false'],
+    { cwd: root },
+  );
   assert.match(stdout, /All good!/);
 });
 
 test('attw (ESM-only profile) finds nothing but the HTML asset bridge.html, which has no types to find', async () => {
-  const attw = (...extra) => run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only', ...extra], { cwd: root, maxBuffer: 1 << 24 });
+  const attw = (...extra) =>
+    run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'esm-only', ...extra], {
+      cwd: root,
+      maxBuffer: 1 << 24,
+    });
   // bridge.html is a page for an iframe's src, not a module: nothing imports it, so it has no types.
   await attw('--exclude-entrypoints', './bridge.html');
   // Without the exclusion, it is the one entry point that fails.

@@ -38,7 +38,10 @@ async function snippet(heading, name) {
 /** Runs a snippet as a server; resolves once it prints `listening`, with `post`, `printed` and `stop`. */
 async function serve(file, env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(file)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(file)], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   // 'close' comes after the last of its output has been read.
   const exited = new Promise((resolve) => child.once('close', resolve));
   const output = followOutput(child);
@@ -62,10 +65,17 @@ test('the Node receiver handles once, answers duplicates, and refuses', async ()
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
     assert.deepEqual(await receiver.post({ 'Smile-Signature': signature }), [200, { received: true, duplicate: true }]);
-    assert.deepEqual(await receiver.post({ 'smile-signature': signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }), [401, { error: 'BAD_SIGNATURE' }]);
+    assert.deepEqual(
+      await receiver.post({ 'smile-signature': signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }),
+      [401, { error: 'BAD_SIGNATURE' }],
+    );
     assert.deepEqual(await receiver.post({}), [401, { error: 'MISSING_SIGNATURE' }]);
     // onEvent logs before its 200, so the line is in the pipe by now; only one was ever printed.
-    assert.equal(await receiver.printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n', 'handled once, though delivered twice');
+    assert.equal(
+      await receiver.printed('et-readme-1\n'),
+      'ACCOUNT_CONNECTED et-readme-1\n',
+      'handled once, though delivered twice',
+    );
   } finally {
     await receiver.stop();
   }
@@ -76,11 +86,21 @@ test('the fetch-style handler handles once, answers duplicates, and refuses', as
   const logged = [];
   t.mock.method(console, 'log', (...args) => logged.push(args.join(' ')));
   const env = { SMILE_WEBHOOK_SECRET: secret };
-  const request = (headers, method = 'POST') => new Request('https://example.test/webhooks/smile', { method, headers, body });
+  const request = (headers, method = 'POST') =>
+    new Request('https://example.test/webhooks/smile', { method, headers, body });
   const answer = async (response) => [response.status, await response.json()];
-  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [200, { received: true }]);
-  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [200, { received: true, duplicate: true }]);
-  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': '0'.repeat(128) }), env)), [401, { error: 'BAD_SIGNATURE' }]);
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [
+    200,
+    { received: true },
+  ]);
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': signature }), env)), [
+    200,
+    { received: true, duplicate: true },
+  ]);
+  assert.deepEqual(await answer(await handler.fetch(request({ 'Smile-Signature': '0'.repeat(128) }), env)), [
+    401,
+    { error: 'BAD_SIGNATURE' },
+  ]);
   assert.deepEqual(await answer(await handler.fetch(request({}), env)), [401, { error: 'MISSING_SIGNATURE' }]);
   assert.deepEqual(await answer(await handler.fetch(request({}, 'PUT'), env)), [405, { error: 'METHOD_NOT_ALLOWED' }]);
   assert.deepEqual(logged, ['ACCOUNT_CONNECTED et-readme-1']);
@@ -94,7 +114,10 @@ test('two instances of the Redis receiver share one Redis: an event sent to both
   try {
     instances.push(await serve(file, env), await serve(file, env));
     assert.deepEqual(await instances[0].post({ 'smile-signature': signature }), [200, { received: true }]);
-    assert.deepEqual(await instances[1].post({ 'smile-signature': signature }), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(await instances[1].post({ 'smile-signature': signature }), [
+      200,
+      { received: true, duplicate: true },
+    ]);
     assert.deepEqual(await instances[1].post({}), [401, { error: 'MISSING_SIGNATURE' }]);
     assert.equal(await instances[0].printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n');
     // The second instance answered after the first had handled it; it never ran onEvent.

@@ -20,7 +20,8 @@ async function check(tool, args) {
   }
 }
 
-test('the sources, scripts and tests type-check (strict)', () => check('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']));
+test('the sources, scripts and tests type-check (strict)', () =>
+  check('typescript/bin/tsc', ['-p', 'tsconfig.json', '--noEmit']));
 
 test('the published types catch misspelt events, detail fields and callbacks', () =>
   check('typescript/bin/tsc', ['-p', 'test/types/tsconfig.json', '--noEmit']));
@@ -34,10 +35,16 @@ test('Vue: vue-tsc checks the example and rejects misspellings in templates', ()
 test('Svelte: svelte-check passes the example and reports exactly the expected errors', async () => {
   const fixture = 'test/types/svelte/Misspellings.svelte';
   const lines = (await readFile(new URL(`../../${fixture}`, import.meta.url), 'utf8')).split('\n');
-  const expected = lines.flatMap((line, index) => (line.includes('<!-- expect error:') ? [`${fixture}:${index + 2}`] : []));
+  const expected = lines.flatMap((line, index) =>
+    line.includes('<!-- expect error:') ? [`${fixture}:${index + 2}`] : [],
+  );
   let output;
   try {
-    ({ stdout: output } = await run(process.execPath, [bin('svelte-check/bin/svelte-check'), '--tsconfig', 'test/types/svelte/tsconfig.json', '--output', 'machine'], { cwd: root }));
+    ({ stdout: output } = await run(
+      process.execPath,
+      [bin('svelte-check/bin/svelte-check'), '--tsconfig', 'test/types/svelte/tsconfig.json', '--output', 'machine'],
+      { cwd: root },
+    ));
   } catch (error) {
     output = error.stdout; // svelte-check exits 1 when it reports errors, as it must here
   }
@@ -49,14 +56,20 @@ test('Svelte: svelte-check passes the example and reports exactly the expected e
 test('lit-analyzer (the Lit editor plugin) accepts a correct consumer template and reports each misspelt attribute', async () => {
   const analyze = async (file) => {
     try {
-      const { stdout } = await run(process.execPath, [bin('lit-analyzer/cli.js'), file, '--strict', '--format', 'list', '--noColor'], { cwd: root });
+      const { stdout } = await run(
+        process.execPath,
+        [bin('lit-analyzer/cli.js'), file, '--strict', '--format', 'list', '--noColor'],
+        { cwd: root },
+      );
       return stdout;
     } catch (error) {
       return `${error.stdout}${error.stderr}`;
     }
   };
   assert.match(await analyze('test/types/lit/consumer.ts'), /Found 0 problems in 1 file/);
-  const reported = [...(await analyze('test/types/lit/misspellings.ts')).matchAll(/Unknown attribute '([^']+)'/g)].map((match) => match[1]);
+  const reported = [...(await analyze('test/types/lit/misspellings.ts')).matchAll(/Unknown attribute '([^']+)'/g)].map(
+    (match) => match[1],
+  );
   assert.deepEqual(reported, ['templateid', 'sdk-uri', 'bridgeurl']);
 });
 
@@ -64,11 +77,18 @@ test('Angular: ngc (strictTemplates) compiles the example, and rejects exactly t
   await check('@angular/compiler-cli/bundles/src/bin/ngc.js', ['-p', 'demo/frameworks/angular/tsconfig.json']);
   const file = 'test/types/angular/misspellings.component.ts';
   const source = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-  const fragments = source.match(/EXPECTED_ERRORS = \[(.*)\];/)[1].match(/'([^']+)'/g).map((text) => text.slice(1, -1));
+  const fragments = source
+    .match(/EXPECTED_ERRORS = \[(.*)\];/)[1]
+    .match(/'([^']+)'/g)
+    .map((text) => text.slice(1, -1));
   const marked = fragments.map((fragment) => source.split('\n').findIndex((line) => line.includes(fragment)) + 1);
   let output = '';
   try {
-    await run(process.execPath, [bin('@angular/compiler-cli/bundles/src/bin/ngc.js'), '-p', 'test/types/angular/tsconfig.json'], { cwd: root });
+    await run(
+      process.execPath,
+      [bin('@angular/compiler-cli/bundles/src/bin/ngc.js'), '-p', 'test/types/angular/tsconfig.json'],
+      { cwd: root },
+    );
   } catch (error) {
     output = `${error.stdout}${error.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
   }

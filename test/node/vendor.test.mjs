@@ -11,7 +11,11 @@ const extractText = await readFile(new URL('smile-webhook-events.json', vendor),
 
 test('the extract is the one its provenance names: same SHA-256, same spec version', () => {
   const sha256 = createHash('sha256').update(extractText).digest('hex');
-  assert.match(provenance, new RegExp(`extract's SHA-256 \\| \`${sha256}\``), 'the extract changed: update its provenance');
+  assert.match(
+    provenance,
+    new RegExp(`extract's SHA-256 \\| \`${sha256}\``),
+    'the extract changed: update its provenance',
+  );
   const version = provenance.match(/spec version \| `info.version` (\S+)/)?.[1];
   assert.equal(JSON.parse(extractText).source, `SmileAPI/smile-openapi, openapi-v1.yaml ${version}`);
   assert.match(provenance, /\| commit \| `[0-9a-f]{40}` \(\d{4}-\d{2}-\d{2}\) \|/);
@@ -62,7 +66,10 @@ test('the extractor keeps the event schemas, resolves their references and joins
         title: 'A',
         description: 'A happened',
         examples: [{ id: '1', type: 'A_HAPPENED', data: {} }],
-        data: { type: 'object', properties: { account: { type: 'object', properties: { accountId: { type: 'string' } } } } },
+        data: {
+          type: 'object',
+          properties: { account: { type: 'object', properties: { accountId: { type: 'string' } } } },
+        },
         required: ['id', 'data'],
       },
       BHappenedEvent: {

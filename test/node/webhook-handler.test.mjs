@@ -10,7 +10,13 @@ import { MemoryWebhookStore, createWebhookHandler, toNodeHandler } from '../../d
 const secret = 'whsec_handler_5e';
 const sign = (raw) => createHmac('sha512', secret).update(raw).digest('hex');
 const body = (id = 'evt_1') =>
-  JSON.stringify({ id, version: 1, type: 'ARCHIVE_STARTED', createdAt: '2026-11-29T10:00:00Z', data: { userId: 'usr_1', archiveId: 'arc_1' } });
+  JSON.stringify({
+    id,
+    version: 1,
+    type: 'ARCHIVE_STARTED',
+    createdAt: '2026-11-29T10:00:00Z',
+    data: { userId: 'usr_1', archiveId: 'arc_1' },
+  });
 const post = (raw, headers = { 'smile-signature': sign(raw) }) =>
   new Request('https://receiver.test/webhooks/smile', { method: 'POST', headers, body: raw });
 
@@ -45,7 +51,9 @@ describe('createWebhookHandler', () => {
   test('405 for anything but POST', async () => {
     const { handler, calls } = receiver();
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      const response = await handler(new Request('https://receiver.test/', { method, body: method === 'GET' ? undefined : body() }));
+      const response = await handler(
+        new Request('https://receiver.test/', { method, body: method === 'GET' ? undefined : body() }),
+      );
       assert.equal(response.status, 405, method);
       assert.equal(response.headers.get('allow'), 'POST');
     }
@@ -55,7 +63,10 @@ describe('createWebhookHandler', () => {
   test('401 for a missing or bad signature, 400 for a body that is not an event', async () => {
     const { answer, calls } = receiver();
     assert.deepEqual(await answer(post(body(), {})), [401, { error: 'MISSING_SIGNATURE' }]);
-    assert.deepEqual(await answer(post(body(), { 'smile-signature': sign('other') })), [401, { error: 'BAD_SIGNATURE' }]);
+    assert.deepEqual(await answer(post(body(), { 'smile-signature': sign('other') })), [
+      401,
+      { error: 'BAD_SIGNATURE' },
+    ]);
     assert.deepEqual(await answer(post('{"id": 1')), [400, { error: 'INVALID_JSON' }]);
     assert.deepEqual(await answer(post('{"id":"x"}')), [400, { error: 'INVALID_EVENT' }]);
     assert.deepEqual(calls, []);
@@ -94,7 +105,11 @@ describe('createWebhookHandler', () => {
   });
 
   test('an unreachable store gives 503, and onEvent does not run', async () => {
-    const broken = { claim: () => Promise.reject(new Error('ECONNREFUSED')), complete: async () => {}, release: async () => {} };
+    const broken = {
+      claim: () => Promise.reject(new Error('ECONNREFUSED')),
+      complete: async () => {},
+      release: async () => {},
+    };
     const { answer, calls, errors } = receiver(undefined, { store: broken });
     assert.deepEqual(await answer(post(body())), [503, { error: 'STORE_UNAVAILABLE' }]);
     assert.deepEqual(calls, []);
@@ -103,7 +118,10 @@ describe('createWebhookHandler', () => {
 
   test('413 for a body over maxBodyBytes, declared or not, read no further than the bound', async () => {
     const { answer } = receiver(undefined, { maxBodyBytes: 1000 });
-    assert.deepEqual(await answer(post('x'.repeat(1001), { 'smile-signature': sign('x') })), [413, { error: 'BODY_TOO_LARGE' }]);
+    assert.deepEqual(await answer(post('x'.repeat(1001), { 'smile-signature': sign('x') })), [
+      413,
+      { error: 'BODY_TOO_LARGE' },
+    ]);
     let pulled = 0;
     const endless = new ReadableStream({
       pull(controller) {
@@ -125,7 +143,9 @@ describe('createWebhookHandler', () => {
     repeated.append('smile-signature', sign(body()));
     assert.deepEqual(await answer(post(body(), repeated)), [401, { error: 'BAD_SIGNATURE' }]);
     const broken = new ReadableStream({ start: (controller) => controller.error(new Error('connection reset')) });
-    const response = await handler(new Request('https://receiver.test/', { method: 'POST', body: broken, duplex: 'half' }));
+    const response = await handler(
+      new Request('https://receiver.test/', { method: 'POST', body: broken, duplex: 'half' }),
+    );
     assert.deepEqual([response.status, await response.json()], [400, { error: 'BODY_UNREADABLE' }]);
     assert.deepEqual(calls, []);
   });
@@ -157,11 +177,14 @@ describe('toNodeHandler behind node:http', () => {
   const exchange = (port, { method = 'POST', headers = {} }, write) =>
     new Promise((resolve, reject) => {
       let answer;
-      const outgoing = httpRequest({ port, host: '127.0.0.1', method, path: '/webhooks/smile', headers }, (response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => (answer = [response.statusCode, text ? JSON.parse(text) : undefined]));
-      });
+      const outgoing = httpRequest(
+        { port, host: '127.0.0.1', method, path: '/webhooks/smile', headers },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => (answer = [response.statusCode, text ? JSON.parse(text) : undefined]));
+        },
+      );
       outgoing.on('error', reject);
       outgoing.on('close', () => (answer ? resolve(answer) : reject(new Error('closed without an answer'))));
       write(outgoing);
@@ -171,12 +194,21 @@ describe('toNodeHandler behind node:http', () => {
   test('handles, dedupes and refuses as the fetch-style handler does', async () => {
     await withServer(async (port, calls) => {
       const raw = body();
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [200, { received: true }]);
-      assert.deepEqual(await send(port, { headers: { 'Smile-Signature': sign(raw) }, payload: raw }), [200, { received: true, duplicate: true }]);
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [
+        200,
+        { received: true },
+      ]);
+      assert.deepEqual(await send(port, { headers: { 'Smile-Signature': sign(raw) }, payload: raw }), [
+        200,
+        { received: true, duplicate: true },
+      ]);
       assert.deepEqual(await send(port, { method: 'GET' }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
       assert.deepEqual(await send(port, { method: 'PUT', payload: raw }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
       // Node joins a repeated header into one value, which is no signature.
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': [sign(raw), sign(raw)] }, payload: raw }), [401, { error: 'BAD_SIGNATURE' }]);
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': [sign(raw), sign(raw)] }, payload: raw }), [
+        401,
+        { error: 'BAD_SIGNATURE' },
+      ]);
       assert.deepEqual(await send(port, { payload: raw }), [401, { error: 'MISSING_SIGNATURE' }]);
       assert.deepEqual(calls, ['evt_1']);
     });
@@ -185,7 +217,10 @@ describe('toNodeHandler behind node:http', () => {
   test('a 10 MB body is refused with 413 at the default bound, and the answer reaches the client', async () => {
     await withServer(async (port, calls) => {
       const huge = `{"id":"evt_big","data":"${'x'.repeat(10 * 1024 * 1024)}"}`;
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(huge) }, payload: huge }), [413, { error: 'BODY_TOO_LARGE' }]);
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(huge) }, payload: huge }), [
+        413,
+        { error: 'BODY_TOO_LARGE' },
+      ]);
       // No Content-Length: the bound holds while reading, too.
       const chunked = await exchange(port, { headers: { 'transfer-encoding': 'chunked' } }, (outgoing) => {
         for (let index = 0; index < 10; index++) outgoing.write('x'.repeat(1024 * 1024));
@@ -201,7 +236,9 @@ describe('toNodeHandler behind node:http', () => {
       const raw = body('evt_cut');
       await new Promise((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => {
-          socket.write(`POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${sign(raw)}\r\n\r\n${raw.slice(0, 40)}`);
+          socket.write(
+            `POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${sign(raw)}\r\n\r\n${raw.slice(0, 40)}`,
+          );
           socket.end();
         });
         socket.on('close', resolve);
@@ -209,7 +246,10 @@ describe('toNodeHandler behind node:http', () => {
         socket.resume();
       });
       // The server still answers, and the cut event was never handled.
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [200, { received: true }]);
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [
+        200,
+        { received: true },
+      ]);
       assert.deepEqual(calls, ['evt_cut']);
     });
   });

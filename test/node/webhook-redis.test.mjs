@@ -30,7 +30,13 @@ after(async () => {
 });
 
 const body = (id) =>
-  JSON.stringify({ id, version: 1, type: 'ACCOUNT_CONNECTED', createdAt: '2026-11-29T10:00:00Z', data: { userId: 'usr_1', accountId: `acc_${id}`, loginName: 'login', providers: ['northwind'] } });
+  JSON.stringify({
+    id,
+    version: 1,
+    type: 'ACCOUNT_CONNECTED',
+    createdAt: '2026-11-29T10:00:00Z',
+    data: { userId: 'usr_1', accountId: `acc_${id}`, loginName: 'login', providers: ['northwind'] },
+  });
 const sign = (raw) => createHmac('sha512', secret).update(raw).digest('hex');
 
 /** One receiver process; `lines()` is what it printed, `until(line)` waits for a line (bounded). */
@@ -49,7 +55,9 @@ async function startReceiver(env) {
   const stopped = new Promise((resolve) => child.once('close', resolve));
   const kill = () => (child.kill('SIGKILL'), stopped);
   // One that never comes up is not left running.
-  const port = Number((await until(/^listening \d+$/).catch(async (error) => (await kill(), Promise.reject(error)))).split(' ')[1]);
+  const port = Number(
+    (await until(/^listening \d+$/).catch(async (error) => (await kill(), Promise.reject(error)))).split(' ')[1],
+  );
   return { port, lines, until, kill };
 }
 
@@ -64,7 +72,10 @@ async function deliver(port, id) {
   return { status: response.status, answer: await response.json() };
 }
 
-for (const [name, client] of [['redis (node-redis)', () => nodeRedis], ['ioredis', () => ioRedis]]) {
+for (const [name, client] of [
+  ['redis (node-redis)', () => nodeRedis],
+  ['ioredis', () => ioRedis],
+]) {
   describe(`redisWebhookStore with ${name}`, () => {
     const prefix = `test:${name.replace(/\W/g, '')}:`;
     const store = () => redisWebhookStore({ client: client(), prefix });
@@ -105,79 +116,100 @@ describe('four receivers sharing one Redis', () => {
   const EVENTS = 5000;
   const MAX_ATTEMPTS = 40;
 
-  test('10,000 deliveries of 5,000 events: each event handled exactly once, none lost', { timeout: 120000 }, async (t) => {
-    // Two instances on node-redis, two on ioredis; every tenth event's first try fails.
-    const receivers = await Promise.all(
-      ['redis', 'redis', 'ioredis', 'ioredis'].map((CLIENT) => startReceiver({ CLIENT, FAIL_FIRST: '0$' })),
-    );
-    try {
-      const ids = Array.from({ length: EVENTS }, (_, index) => `evt_load_${index}`);
-      const statuses = {};
-      /** Delivers as Smile does: again after any non-2xx, bounded, until it is acknowledged. */
-      const deliverUntilAcknowledged = async (port, id) => {
-        for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-          const { status } = await deliver(port, id);
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (status === 200) return;
-          await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
-        }
-        throw new Error(`${id} was never acknowledged in ${MAX_ATTEMPTS} attempts`);
-      };
-      const started = performance.now();
-      // 32 events in flight at once. Every event is delivered twice, to two different instances:
-      // every third one with both deliveries at the same moment, the others one after the other.
-      let next = 0;
-      const worker = async () => {
-        while (next < ids.length) {
-          const index = next++;
-          const [a, b] = [receivers[index % 4].port, receivers[(index + 1) % 4].port];
-          if (index % 3 === 0) await Promise.all([deliverUntilAcknowledged(a, ids[index]), deliverUntilAcknowledged(b, ids[index])]);
-          else {
-            await deliverUntilAcknowledged(a, ids[index]);
-            await deliverUntilAcknowledged(b, ids[index]);
+  test(
+    '10,000 deliveries of 5,000 events: each event handled exactly once, none lost',
+    { timeout: 120000 },
+    async (t) => {
+      // Two instances on node-redis, two on ioredis; every tenth event's first try fails.
+      const receivers = await Promise.all(
+        ['redis', 'redis', 'ioredis', 'ioredis'].map((CLIENT) => startReceiver({ CLIENT, FAIL_FIRST: '0$' })),
+      );
+      try {
+        const ids = Array.from({ length: EVENTS }, (_, index) => `evt_load_${index}`);
+        const statuses = {};
+        /** Delivers as Smile does: again after any non-2xx, bounded, until it is acknowledged. */
+        const deliverUntilAcknowledged = async (port, id) => {
+          for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            const { status } = await deliver(port, id);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (status === 200) return;
+            await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
           }
-        }
-      };
-      await Promise.all(Array.from({ length: 32 }, worker));
-      const seconds = (performance.now() - started) / 1000;
-      // Every answer is in; stopping the instances reads the last of what they printed.
-      await Promise.all(receivers.map((receiver) => receiver.kill()));
+          throw new Error(`${id} was never acknowledged in ${MAX_ATTEMPTS} attempts`);
+        };
+        const started = performance.now();
+        // 32 events in flight at once. Every event is delivered twice, to two different instances:
+        // every third one with both deliveries at the same moment, the others one after the other.
+        let next = 0;
+        const worker = async () => {
+          while (next < ids.length) {
+            const index = next++;
+            const [a, b] = [receivers[index % 4].port, receivers[(index + 1) % 4].port];
+            if (index % 3 === 0)
+              await Promise.all([deliverUntilAcknowledged(a, ids[index]), deliverUntilAcknowledged(b, ids[index])]);
+            else {
+              await deliverUntilAcknowledged(a, ids[index]);
+              await deliverUntilAcknowledged(b, ids[index]);
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: 32 }, worker));
+        const seconds = (performance.now() - started) / 1000;
+        // Every answer is in; stopping the instances reads the last of what they printed.
+        await Promise.all(receivers.map((receiver) => receiver.kill()));
 
-      const handled = receivers.flatMap(({ lines }) => lines().filter((line) => line.startsWith('handled ')).map((line) => line.slice(8)));
-      assert.equal(handled.length, EVENTS, 'one successful onEvent per event');
-      assert.deepEqual(new Set(handled), new Set(ids));
-      assert.ok(statuses[500] >= EVENTS / 10, `the failing first tries answered 500: ${JSON.stringify(statuses)}`);
-      assert.ok(receivers.every(({ lines }) => lines().some((line) => line.startsWith('handled '))), 'every instance handled events');
-      const requests = Object.values(statuses).reduce((sum, count) => sum + count, 0);
-      t.diagnostic(`${EVENTS * 2} deliveries (${requests} requests with retries) in ${seconds.toFixed(2)} s: ${Math.round((EVENTS * 2) / seconds)} deliveries/s, ${Math.round(EVENTS / seconds)} events/s; answers ${JSON.stringify(statuses)}`);
-    } finally {
-      await Promise.all(receivers.map((receiver) => receiver.kill()));
-    }
-  });
-
-  test('a receiver killed while handling: after the lease, the retry is handled by another', { timeout: 30000 }, async () => {
-    const LEASE_MS = 1000;
-    const doomed = await startReceiver({ CLIENT: 'redis', LEASE_MS: String(LEASE_MS), HANG_ID: 'evt_killed' });
-    const survivor = await startReceiver({ CLIENT: 'ioredis', LEASE_MS: String(LEASE_MS) });
-    try {
-      const first = deliver(doomed.port, 'evt_killed').catch((error) => error);
-      await doomed.until(/^handling evt_killed$/);
-      await doomed.kill();
-      assert.ok((await first) instanceof Error, 'the killed instance never answered');
-      // Within the lease the claim still stands: Smile is told to retry later.
-      const early = await deliver(survivor.port, 'evt_killed');
-      assert.deepEqual(early, { status: 409, answer: { error: 'IN_PROGRESS' } });
-      // The claim's key expires with the lease (Redis keeps it no longer, checked on its own clock).
-      const deadline = Date.now() + LEASE_MS + 5000;
-      while ((await ioRedis.exists('wink-widget:webhook:evt_killed')) === 1) {
-        assert.ok(Date.now() < deadline, 'the claim outlived its lease');
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        const handled = receivers.flatMap(({ lines }) =>
+          lines()
+            .filter((line) => line.startsWith('handled '))
+            .map((line) => line.slice(8)),
+        );
+        assert.equal(handled.length, EVENTS, 'one successful onEvent per event');
+        assert.deepEqual(new Set(handled), new Set(ids));
+        assert.ok(statuses[500] >= EVENTS / 10, `the failing first tries answered 500: ${JSON.stringify(statuses)}`);
+        assert.ok(
+          receivers.every(({ lines }) => lines().some((line) => line.startsWith('handled '))),
+          'every instance handled events',
+        );
+        const requests = Object.values(statuses).reduce((sum, count) => sum + count, 0);
+        t.diagnostic(
+          `${EVENTS * 2} deliveries (${requests} requests with retries) in ${seconds.toFixed(2)} s: ${Math.round((EVENTS * 2) / seconds)} deliveries/s, ${Math.round(EVENTS / seconds)} events/s; answers ${JSON.stringify(statuses)}`,
+        );
+      } finally {
+        await Promise.all(receivers.map((receiver) => receiver.kill()));
       }
-      assert.deepEqual(await deliver(survivor.port, 'evt_killed'), { status: 200, answer: { received: true } });
-      await survivor.until(/^handled evt_killed$/);
-      assert.deepEqual(await deliver(survivor.port, 'evt_killed'), { status: 200, answer: { received: true, duplicate: true } });
-    } finally {
-      await Promise.all([doomed.kill(), survivor.kill()]);
-    }
-  });
+    },
+  );
+
+  test(
+    'a receiver killed while handling: after the lease, the retry is handled by another',
+    { timeout: 30000 },
+    async () => {
+      const LEASE_MS = 1000;
+      const doomed = await startReceiver({ CLIENT: 'redis', LEASE_MS: String(LEASE_MS), HANG_ID: 'evt_killed' });
+      const survivor = await startReceiver({ CLIENT: 'ioredis', LEASE_MS: String(LEASE_MS) });
+      try {
+        const first = deliver(doomed.port, 'evt_killed').catch((error) => error);
+        await doomed.until(/^handling evt_killed$/);
+        await doomed.kill();
+        assert.ok((await first) instanceof Error, 'the killed instance never answered');
+        // Within the lease the claim still stands: Smile is told to retry later.
+        const early = await deliver(survivor.port, 'evt_killed');
+        assert.deepEqual(early, { status: 409, answer: { error: 'IN_PROGRESS' } });
+        // The claim's key expires with the lease (Redis keeps it no longer, checked on its own clock).
+        const deadline = Date.now() + LEASE_MS + 5000;
+        while ((await ioRedis.exists('wink-widget:webhook:evt_killed')) === 1) {
+          assert.ok(Date.now() < deadline, 'the claim outlived its lease');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.deepEqual(await deliver(survivor.port, 'evt_killed'), { status: 200, answer: { received: true } });
+        await survivor.until(/^handled evt_killed$/);
+        assert.deepEqual(await deliver(survivor.port, 'evt_killed'), {
+          status: 200,
+          answer: { received: true, duplicate: true },
+        });
+      } finally {
+        await Promise.all([doomed.kill(), survivor.kill()]);
+      }
+    },
+  );
 });

@@ -106,17 +106,32 @@ test('every example type-checks against SmileWebhookEvent; each slip fails as wr
   await writeFile(`${dir}examples.ts`, lines.join('\n'));
   await writeFile(
     `${dir}tsconfig.json`,
-    JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noUnusedLocals: false }, include: ['./*.ts'], exclude: [] }),
+    JSON.stringify({
+      extends: '../../tsconfig.json',
+      compilerOptions: { noUnusedLocals: false },
+      include: ['./*.ts'],
+      exclude: [],
+    }),
   );
   try {
-    await run(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', dir], { cwd: root });
+    await run(
+      process.execPath,
+      [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', dir],
+      { cwd: root },
+    );
   } catch (error) {
     assert.fail(`The spec's examples do not type-check:\n${error.stdout}${error.stderr}`);
   }
 });
 
 test('a type the spec does not list still parses, as a generic event', async () => {
-  const body = JSON.stringify({ id: 'evt_new', version: 1, type: 'SOMETHING_NEW', createdAt: '2026-11-29T00:00:00Z', data: { x: 1 } });
+  const body = JSON.stringify({
+    id: 'evt_new',
+    version: 1,
+    type: 'SOMETHING_NEW',
+    createdAt: '2026-11-29T00:00:00Z',
+    data: { x: 1 },
+  });
   const event = await parseWebhook(body, { 'smile-signature': sign(body) }, secret);
   assert.equal(event.type, 'SOMETHING_NEW');
   assert.equal(isKnownWebhookType(event.type), false);

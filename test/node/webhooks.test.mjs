@@ -61,7 +61,17 @@ describe('verifySignature', () => {
 
   test('rejects empty, missing, non-hex and wrong-length headers', async () => {
     const signature = sign(body);
-    for (const header of ['', '   ', undefined, null, `${signature.slice(0, -1)}g`, signature.slice(0, -2), `${signature}00`, `sha512=${signature}`, 'not a signature']) {
+    for (const header of [
+      '',
+      '   ',
+      undefined,
+      null,
+      `${signature.slice(0, -1)}g`,
+      signature.slice(0, -2),
+      `${signature}00`,
+      `sha512=${signature}`,
+      'not a signature',
+    ]) {
       assert.equal(await verifySignature(body, header, secret), false, JSON.stringify(header));
     }
   });
@@ -93,7 +103,12 @@ describe('parseWebhook', () => {
         response.end();
         server.close();
       }).listen(0, '127.0.0.1', () => {
-        const outgoing = httpRequest({ port: server.address().port, host: '127.0.0.1', method: 'POST', headers: { 'Smile-Signature': sign(body) } });
+        const outgoing = httpRequest({
+          port: server.address().port,
+          host: '127.0.0.1',
+          method: 'POST',
+          headers: { 'Smile-Signature': sign(body) },
+        });
         outgoing.end(body);
       });
     });
@@ -113,8 +128,16 @@ describe('parseWebhook', () => {
     ['BAD_SIGNATURE', body, { 'smile-signature': 'zz' }],
     ['INVALID_JSON', '{"id": ', { 'smile-signature': sign('{"id": ') }],
     ['INVALID_EVENT', '[1,2]', { 'smile-signature': sign('[1,2]') }],
-    ['INVALID_EVENT', JSON.stringify({ ...event, id: 7 }), { 'smile-signature': sign(JSON.stringify({ ...event, id: 7 })) }],
-    ['INVALID_EVENT', JSON.stringify({ ...event, data: null }), { 'smile-signature': sign(JSON.stringify({ ...event, data: null })) }],
+    [
+      'INVALID_EVENT',
+      JSON.stringify({ ...event, id: 7 }),
+      { 'smile-signature': sign(JSON.stringify({ ...event, id: 7 })) },
+    ],
+    [
+      'INVALID_EVENT',
+      JSON.stringify({ ...event, data: null }),
+      { 'smile-signature': sign(JSON.stringify({ ...event, data: null })) },
+    ],
   ];
   for (const [code, raw, headers] of failures) {
     test(`throws ${code} for ${raw.slice(0, 24)}… with ${JSON.stringify(headers).slice(0, 40)}`, async () => {
@@ -156,7 +179,11 @@ describe('MemoryWebhookStore', () => {
     const second = await store.claim('et-1', 500);
     assert.equal(second.status, 'claimed');
     await store.release('et-1', first.token);
-    assert.deepEqual(await store.claim('et-1', 500), { status: 'busy' }, "the expired holder cannot release the new holder's claim");
+    assert.deepEqual(
+      await store.claim('et-1', 500),
+      { status: 'busy' },
+      "the expired holder cannot release the new holder's claim",
+    );
     await store.complete('et-1', second.token, 60_000);
     now += 59_999;
     assert.deepEqual(await store.claim('et-1', 500), { status: 'done' });
@@ -175,7 +202,17 @@ describe('MemoryWebhookStore', () => {
 
 describe('runtime-agnostic and server-only', () => {
   test('uses Web Crypto only: no Node built-ins in the shipped module', async () => {
-    for (const file of ['index', 'verify', 'parse', 'store', 'redis-store', 'handler', 'node-handler', 'types', 'spec-types']) {
+    for (const file of [
+      'index',
+      'verify',
+      'parse',
+      'store',
+      'redis-store',
+      'handler',
+      'node-handler',
+      'types',
+      'spec-types',
+    ]) {
       const source = await readFile(new URL(`../../dist/webhooks/${file}.js`, import.meta.url), 'utf8');
       assert.doesNotMatch(source, /from ['"](node:|crypto|buffer)/, file);
     }
@@ -183,7 +220,14 @@ describe('runtime-agnostic and server-only', () => {
 
   test('the browser bundle and the main entry contain no webhook code', async () => {
     const bundle = await readFile(new URL('../../dist/wink-widget.min.js', import.meta.url), 'utf8');
-    for (const marker of ['Smile-Signature', 'smile-signature', 'WebhookVerificationError', 'HMAC', 'SHA-512', 'ACCOUNT_SYNC_TASK_FINISHED']) {
+    for (const marker of [
+      'Smile-Signature',
+      'smile-signature',
+      'WebhookVerificationError',
+      'HMAC',
+      'SHA-512',
+      'ACCOUNT_SYNC_TASK_FINISHED',
+    ]) {
       assert.ok(!bundle.includes(marker), marker);
     }
     const index = await readFile(new URL('../../dist/index.js', import.meta.url), 'utf8');

@@ -138,7 +138,9 @@ describe('simulator flows through <wink-widget>', function () {
     expect(uploads).to.have.length(1);
     expect(uploads[0]).to.include({ userId: 'usr_e2e', type: 'PAYSTUB', state: 'PROCESSING' });
     expect(uploads[0].id).to.match(/^upl_[0-9a-f]{24}$/);
-    expect(uploads[0].rawFiles).to.deep.equal([{ fileName: 'sample-paystub.pdf', mimeType: 'application/pdf', size: 48213 }]);
+    expect(uploads[0].rawFiles).to.deep.equal([
+      { fileName: 'sample-paystub.pdf', mimeType: 'application/pdf', size: 48213 },
+    ]);
     expect(log.of('ui-event')[3]!.detail.archive).to.deep.equal({ fileType: 'PAYSTUB' });
   });
 
@@ -158,7 +160,11 @@ describe('simulator flows through <wink-widget>', function () {
       'ui-event:ProviderListPageOpened',
       'widget-close:close',
     ]);
-    expect(log.of('account-removed')[0]!.detail).to.deep.equal({ accountId: 'acc_earlier', userId: 'usr_e2e', providerId: 'northwind' });
+    expect(log.of('account-removed')[0]!.detail).to.deep.equal({
+      accountId: 'acc_earlier',
+      userId: 'usr_e2e',
+      providerId: 'northwind',
+    });
     expect(log.of('ui-event')[2]!.detail.account).to.deep.equal({ providerId: 'northwind', accountId: 'acc_earlier' });
   });
 
@@ -181,7 +187,9 @@ describe('simulator flows through <wink-widget>', function () {
       'widget-close:close',
     ]);
     const { uploads } = log.of('uploads-removed')[0]!.detail;
-    expect(uploads.map((upload: { id: string; type: string }) => [upload.id, upload.type])).to.deep.equal([['upl_earlier', 'W2']]);
+    expect(uploads.map((upload: { id: string; type: string }) => [upload.id, upload.type])).to.deep.equal([
+      ['upl_earlier', 'W2'],
+    ]);
   });
 
   it('closes from the × on the first screen', async () => {
@@ -207,13 +215,12 @@ describe('simulator flows through <wink-widget>', function () {
     await click('[data-action="continue"]');
     await log.until('ui-event', { count: 2 });
     await log.until('ui-event', { count: 3, timeout: 8000 });
-    expect(sequence(log)).to.deep.equal([
-      ...TO_LIST,
-      'token-expired',
-      'widget-open',
-      'ui-event:ConsentPageOpened',
+    expect(sequence(log)).to.deep.equal([...TO_LIST, 'token-expired', 'widget-open', 'ui-event:ConsentPageOpened']);
+    expect(log.of('ui-event').map((entry) => entry.detail.userId)).to.deep.equal([
+      'usr_first',
+      'usr_first',
+      'usr_second',
     ]);
-    expect(log.of('ui-event').map((entry) => entry.detail.userId)).to.deep.equal(['usr_first', 'usr_first', 'usr_second']);
     expect(calls).to.equal(2);
   });
 

@@ -8,8 +8,15 @@ import { SIMULATOR_URL } from '../support/simulator.js';
 type Call = [name: string, payload: any];
 
 const CALLBACKS = [
-  'onAccountCreated', 'onAccountConnected', 'onAccountRemoved', 'onAccountError', 'onTokenExpired',
-  'onUploadsCreated', 'onUploadsRemoved', 'onUIEvent', 'onClose',
+  'onAccountCreated',
+  'onAccountConnected',
+  'onAccountRemoved',
+  'onAccountError',
+  'onTokenExpired',
+  'onUploadsCreated',
+  'onUploadsRemoved',
+  'onUIEvent',
+  'onClose',
 ];
 
 before(async () => {
@@ -115,9 +122,18 @@ describe('simulator screens', () => {
     await visit(connect);
 
     expect([...seen.keys()].sort()).to.deep.equal([
-      'AccountRevokePageOpened', 'ArchiveSuccessPageOpened', 'ConnectSuccessPageOpened', 'ConsentPageOpened',
-      'EmployerSurveyPageOpened', 'FileTypeListPageOpened', 'FileTypePageOpened', 'LoginOptionsPageOpened',
-      'LoginPageOpened', 'MfaPageOpened', 'ProviderListPageOpened', 'RevokeArchivePageOpened',
+      'AccountRevokePageOpened',
+      'ArchiveSuccessPageOpened',
+      'ConnectSuccessPageOpened',
+      'ConsentPageOpened',
+      'EmployerSurveyPageOpened',
+      'FileTypeListPageOpened',
+      'FileTypePageOpened',
+      'LoginOptionsPageOpened',
+      'LoginPageOpened',
+      'MfaPageOpened',
+      'ProviderListPageOpened',
+      'RevokeArchivePageOpened',
     ]);
     expect(seen.get('LoginPageOpened').account).to.deep.equal({ providerId: 'fabrikam-hr' });
     expect(seen.get('FileTypePageOpened').archive).to.deep.equal({ fileType: 'W2' });
@@ -158,9 +174,14 @@ describe('simulator options', () => {
   });
 
   it('lists only `providers`, with `topProviders` (at most ten) first', () => {
-    const sim = openSimulator({ providers: ['northwind', 'contoso-payroll', 'coho-vineyard'], topProviders: ['coho-vineyard', 'not-listed'] });
+    const sim = openSimulator({
+      providers: ['northwind', 'contoso-payroll', 'coho-vineyard'],
+      topProviders: ['coho-vineyard', 'not-listed'],
+    });
     sim.$('[data-action="continue"]').click();
-    const listed = [...sim.root.querySelectorAll<HTMLElement>('[data-provider]')].map((button) => button.dataset.provider);
+    const listed = [...sim.root.querySelectorAll<HTMLElement>('[data-provider]')].map(
+      (button) => button.dataset.provider,
+    );
     expect(listed).to.deep.equal(['coho-vineyard', 'contoso-payroll', 'northwind']);
   });
 
@@ -182,7 +203,8 @@ describe('simulator options', () => {
     const sim = openSimulator();
     sim.$('[data-action="continue"]').click();
     sim.fill('input[type="search"]', 'payroll');
-    const names = () => [...sim.root.querySelectorAll<HTMLElement>('[data-provider]')].map((button) => button.dataset.provider);
+    const names = () =>
+      [...sim.root.querySelectorAll<HTMLElement>('[data-provider]')].map((button) => button.dataset.provider);
     expect(names()).to.deep.equal(['contoso-payroll', 'litware-payroll', 'woodgrove-payroll']);
     sim.fill('input[type="search"]', '');
     sim.$('[data-type="GIG"]').click();
@@ -226,7 +248,12 @@ describe('simulator logins', () => {
         sim.$('[data-action="verify"]').click();
       }
       expect(sim.names()).to.deep.equal([
-        'ConsentPageOpened', 'LoginPageOpened', 'onAccountCreated', ...(mfa ? ['MfaPageOpened'] : []), 'onAccountConnected', 'ConnectSuccessPageOpened',
+        'ConsentPageOpened',
+        'LoginPageOpened',
+        'onAccountCreated',
+        ...(mfa ? ['MfaPageOpened'] : []),
+        'onAccountConnected',
+        'ConnectSuccessPageOpened',
       ]);
       const [, connected] = sim.calls.find(([name]) => name === 'onAccountConnected')!;
       expect(connected).to.include({ userId: 'usr_unit', providerId: 'northwind' });
@@ -235,9 +262,22 @@ describe('simulator logins', () => {
 
   it('can fail with every documented account error code', () => {
     const codes = [
-      'ACCOUNT_DISABLED', 'ACCOUNT_INACCESSIBLE', 'ACCOUNT_INCOMPLETE', 'ACCOUNT_LOCKED', 'AUTH_REQUIRED',
-      'EXPIRED_CREDENTIALS', 'INVALID_ACCOUNT_TYPE', 'INVALID_AUTH', 'INVALID_CREDENTIALS', 'INVALID_MFA',
-      'MFA_TIMEOUT', 'SERVICE_UNAVAILABLE', 'SYSTEM_ERROR', 'TOS_REQUIRED', 'UNSUPPORTED_AUTH_TYPE', 'UNSUPPORTED_MFA_METHOD',
+      'ACCOUNT_DISABLED',
+      'ACCOUNT_INACCESSIBLE',
+      'ACCOUNT_INCOMPLETE',
+      'ACCOUNT_LOCKED',
+      'AUTH_REQUIRED',
+      'EXPIRED_CREDENTIALS',
+      'INVALID_ACCOUNT_TYPE',
+      'INVALID_AUTH',
+      'INVALID_CREDENTIALS',
+      'INVALID_MFA',
+      'MFA_TIMEOUT',
+      'SERVICE_UNAVAILABLE',
+      'SYSTEM_ERROR',
+      'TOS_REQUIRED',
+      'UNSUPPORTED_AUTH_TYPE',
+      'UNSUPPORTED_MFA_METHOD',
     ];
     for (const code of codes) {
       const sim = openSimulator({ providers: ['northwind'], enableConsentPage: false });
@@ -267,7 +307,10 @@ describe('simulator tokens', () => {
   });
 
   it('expires while open when the token runs out, and stops the flow', async () => {
-    const sim = openSimulator({}, createSimulatorToken({ userId: 'usr_soon', expiresAt: new Date(Date.now() + 300).toISOString() }));
+    const sim = openSimulator(
+      {},
+      createSimulatorToken({ userId: 'usr_soon', expiresAt: new Date(Date.now() + 300).toISOString() }),
+    );
     sim.$('[data-action="continue"]').click();
     await sim.callTo('onTokenExpired');
     expect(sim.names()).to.deep.equal(['ConsentPageOpened', 'ProviderListPageOpened', 'onTokenExpired']);
@@ -286,14 +329,76 @@ describe('simulator tokens', () => {
 
 describe('simulator scenarios', () => {
   const expected: Record<string, string[]> = {
-    connect: ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onAccountCreated', 'onAccountConnected', 'ConnectSuccessPageOpened', 'onClose'],
-    'connect-mfa': ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onAccountCreated', 'MfaPageOpened', 'onAccountConnected', 'ConnectSuccessPageOpened', 'onClose'],
-    'wrong-password': ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onAccountCreated', 'onAccountError', 'onClose'],
-    'wrong-mfa': ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onAccountCreated', 'MfaPageOpened', 'onAccountError', 'onClose'],
-    'account-locked': ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onAccountCreated', 'onAccountError', 'onClose'],
-    upload: ['ConsentPageOpened', 'ProviderListPageOpened', 'FileTypeListPageOpened', 'FileTypePageOpened', 'onUploadsCreated', 'ArchiveSuccessPageOpened', 'onClose'],
-    'revoke-account': ['ConsentPageOpened', 'ProviderListPageOpened', 'AccountRevokePageOpened', 'onAccountRemoved', 'ProviderListPageOpened', 'onClose'],
-    'revoke-upload': ['ConsentPageOpened', 'ProviderListPageOpened', 'FileTypeListPageOpened', 'RevokeArchivePageOpened', 'onUploadsRemoved', 'FileTypeListPageOpened', 'onClose'],
+    connect: [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'onAccountCreated',
+      'onAccountConnected',
+      'ConnectSuccessPageOpened',
+      'onClose',
+    ],
+    'connect-mfa': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'onAccountCreated',
+      'MfaPageOpened',
+      'onAccountConnected',
+      'ConnectSuccessPageOpened',
+      'onClose',
+    ],
+    'wrong-password': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'onAccountCreated',
+      'onAccountError',
+      'onClose',
+    ],
+    'wrong-mfa': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'onAccountCreated',
+      'MfaPageOpened',
+      'onAccountError',
+      'onClose',
+    ],
+    'account-locked': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'LoginPageOpened',
+      'onAccountCreated',
+      'onAccountError',
+      'onClose',
+    ],
+    upload: [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'FileTypeListPageOpened',
+      'FileTypePageOpened',
+      'onUploadsCreated',
+      'ArchiveSuccessPageOpened',
+      'onClose',
+    ],
+    'revoke-account': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'AccountRevokePageOpened',
+      'onAccountRemoved',
+      'ProviderListPageOpened',
+      'onClose',
+    ],
+    'revoke-upload': [
+      'ConsentPageOpened',
+      'ProviderListPageOpened',
+      'FileTypeListPageOpened',
+      'RevokeArchivePageOpened',
+      'onUploadsRemoved',
+      'FileTypeListPageOpened',
+      'onClose',
+    ],
     close: ['ConsentPageOpened', 'onClose'],
     'token-expired': ['ConsentPageOpened', 'ProviderListPageOpened', 'LoginPageOpened', 'onTokenExpired'],
   };

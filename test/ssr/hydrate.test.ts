@@ -20,7 +20,8 @@ for (const modal of [false, true]) {
       const events: string[] = [];
       let frames = 0;
       new MutationObserver((records) => {
-        for (const record of records) frames += [...record.addedNodes].filter((node) => node.nodeName === 'IFRAME').length;
+        for (const record of records)
+          frames += [...record.addedNodes].filter((node) => node.nodeName === 'IFRAME').length;
       }).observe(rendered, { childList: true, subtree: true });
       const closed = new Promise<void>((resolve) => {
         for (const type of ['widget-open', 'widget-close', 'widget-error'] as const) {

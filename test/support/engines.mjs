@@ -17,7 +17,10 @@ const START_TIMEOUT_MS = 30000;
 
 /** The engines `WINK_ENGINES` names (comma-separated), or all three. */
 export function selectedEngines(value = process.env.WINK_ENGINES) {
-  const names = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (names.length === 0) return [...ENGINES];
   const unknown = names.filter((name) => !ENGINES.includes(name));
   if (unknown.length) throw new Error(`Unknown engine ${unknown.join(', ')}: choose from ${ENGINES.join(', ')}`);
@@ -49,7 +52,10 @@ function startXvfb() {
   return new Promise((resolve, reject) => {
     let number = '';
     let errors = '';
-    const timer = setTimeout(() => fail(new Error(`Xvfb did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`Xvfb did not start within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
     const fail = (error) => {
       clearTimeout(timer);
       child.kill();

@@ -24,7 +24,9 @@ export function frameCommandsPlugin() {
       }
       const selector = `.wink-sim ${payload?.selector}`;
       if (command === 'focused-in-simulator') {
-        return webDriver ? isFocusedByWebDriver(webDriver, selector) : isFocusedByPuppeteer(session.browser.getPage(session.id), selector);
+        return webDriver
+          ? isFocusedByWebDriver(webDriver, selector)
+          : isFocusedByPuppeteer(session.browser.getPage(session.id), selector);
       }
       if (command !== 'locate-in-simulator') return undefined;
       const locate = webDriver

@@ -16,14 +16,19 @@ export async function startRedis() {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const fail = (error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(error);
     };
     const exited = (code) => fail(new Error(`redis-server exited with ${code}:\n${output}`));
-    child.once('error', (error) => fail(new Error(`redis-server could not run (apt-get install redis-server): ${error.message}`)));
+    child.once('error', (error) =>
+      fail(new Error(`redis-server could not run (apt-get install redis-server): ${error.message}`)),
+    );
     child.once('exit', exited);
     child.stdout.on('data', (chunk) => {
       output += chunk;

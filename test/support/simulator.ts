@@ -6,7 +6,9 @@ import type { LoggedEvent } from './widget.js';
 export const SIMULATOR_URL = new URL('/dist/simulator.js', location.href).href;
 
 export async function click(selector: string): Promise<void> {
-  const { x, y } = await executeServerCommand<{ x: number; y: number }, { selector: string }>('locate-in-simulator', { selector });
+  const { x, y } = await executeServerCommand<{ x: number; y: number }, { selector: string }>('locate-in-simulator', {
+    selector,
+  });
   await sendMouse({ type: 'click', position: [x, y] });
 }
 

@@ -8,5 +8,7 @@ await import('../../dist/define.js');
 
 /** The element's server-rendered HTML; `sdkUrl` points it at an SDK the client can load. */
 export function renderWidget({ modal = false, sdkUrl = 'https://web.smileapi.io/v2/smile.v2.js' } = {}) {
-  return collectResultSync(render(html`<wink-widget template-id="wtpl-ssr" sdk-url=${sdkUrl} ?modal=${modal} open></wink-widget>`));
+  return collectResultSync(
+    render(html`<wink-widget template-id="wtpl-ssr" sdk-url=${sdkUrl} ?modal=${modal} open></wink-widget>`),
+  );
 }

@@ -3,9 +3,5 @@ import { html } from 'lit';
 import 'wink-widget/define.js';
 
 export const view = () => html`
-  <wink-widget
-    templateid="wtpl-123"
-    sdk-uri="/smile.v2.js"
-    bridgeurl="/bridge.html"
-  ></wink-widget>
+  <wink-widget templateid="wtpl-123" sdk-uri="/smile.v2.js" bridgeurl="/bridge.html"></wink-widget>
 `;
