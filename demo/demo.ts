@@ -20,7 +20,7 @@ const mode = $('#mode');
 
 async function fetchLinkToken(): Promise<string> {
   const response = await fetch('/demo/api/link-token', { method: 'POST' });
-  const body = await response.json();
+  const body = (await response.json()) as { accessToken: string; message?: string };
   if (!response.ok) throw new Error(body.message ?? `link-token answered ${response.status}`);
   return body.accessToken;
 }
@@ -31,7 +31,7 @@ function setMode(label: string, real: boolean) {
   for (const button of document.querySelectorAll<HTMLButtonElement>('#scenario-buttons button')) button.disabled = real;
 }
 
-function logEvent(event: CustomEvent) {
+function logEvent(event: CustomEvent<unknown>) {
   log.prepend(logItem(event.type, event.type === 'widget-error' ? 'error' : 'callback', event.detail));
   // Offline, the demo server plays Smile's backend too: it sends itself the matching webhooks.
   if (config.sdk === 'simulator') {
@@ -63,7 +63,7 @@ function logItem(name: string, kind: 'callback' | 'error' | 'webhook', detail: u
 
 // Verified webhooks, as the demo server receives them.
 new EventSource('/demo/api/webhooks/stream').addEventListener('message', (message) => {
-  const event = JSON.parse(message.data);
+  const event = JSON.parse(message.data as string) as { type: string };
   log.prepend(logItem(event.type, 'webhook', event));
 });
 
@@ -72,11 +72,9 @@ function open(modal: boolean) {
   void widget.show();
 }
 
-const config: { sdk: 'simulator' | 'smile' } = await (
-  await fetch('/demo/api/config')
-)
-  .json()
-  .catch(() => ({ sdk: 'simulator' }));
+const config = (await (await fetch('/demo/api/config')).json().catch(() => ({ sdk: 'simulator' }))) as {
+  sdk: 'simulator' | 'smile';
+};
 widget.tokenProvider = fetchLinkToken;
 if (config.sdk === 'smile') {
   widget.sdkUrl = DEFAULT_SDK_URL;

@@ -22,7 +22,7 @@ export async function withAttributeDocs(source) {
     result = result.replace(
       field,
       (_, doc) =>
-        `${doc.replace(/^\n    \/\*\* /, '\n    /**\n     * ')}\n     * @attr ${name}\n     */\n    ${fieldName}: `,
+        `${doc.replace(/^\n {4}\/\*\* /, '\n    /**\n     * ')}\n     * @attr ${name}\n     */\n    ${fieldName}: `,
     );
   }
   return result;

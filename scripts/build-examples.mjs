@@ -47,7 +47,7 @@ async function compileAngular() {
   try {
     await promisify(execFile)(process.execPath, [ngc, '-p', project]);
   } catch (error) {
-    throw new Error(`ngc failed:\n${error.stdout}${error.stderr}`);
+    throw new Error(`ngc failed:\n${error.stdout}${error.stderr}`, { cause: error });
   }
 }
 

@@ -1,8 +1,9 @@
-// `npm test`: compiles (without regenerating the checked-in bridge module, manifest and README
-// reference, so that the suites can tell when those are stale), runs the Node suites (types,
-// build outputs, docs, demo), then the same in a clean clone with nothing beside it, then the browser suites in each engine, one engine after another
-// (Chromium, Firefox ESR, WebKitGTK; `WINK_ENGINES=chromium,firefox` limits them for a quick local
-// run), and ends with one line adding them all up: `N passed, N failed, N skipped`.
+// `npm test`: lints, checks the formatting and type-checks; compiles (without regenerating the
+// checked-in bridge module, manifest and README reference, so that the suites can tell when those
+// are stale); runs the Node suites (types, build outputs, docs, demo, webhooks), then the same in a
+// clean clone with nothing beside it; then the browser suites in each engine, one engine after
+// another (Chromium, Firefox ESR, WebKitGTK; `WINK_ENGINES=chromium,firefox` limits them for a
+// quick local run). It ends with one line adding them all up: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,15 @@ const browserCounts = (output) => {
   return found && { passed: +found[1], failed: +found[2], skipped: +found[3] };
 };
 
+// Lint, format check and type-check: each passes or fails as one test.
+const checks = { passed: 0, failed: 0, skipped: 0 };
+for (const script of ['lint', 'format:check', 'typecheck']) {
+  const { code } = await run('npm', ['run', '--silent', script]);
+  checks[code === 0 ? 'passed' : 'failed']++;
+}
+for (const key of Object.keys(totals)) totals[key] += checks[key];
+const perSuite = { checks };
+
 const build = await run('npm', ['run', 'compile']);
 if (build.code !== 0) {
   totals.failed++;
@@ -66,7 +76,7 @@ if (build.code !== 0) {
     .map((name) => `test/node/${name}`);
   // Each Node test is bounded, so that a hung one fails instead of holding up the run.
   const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...nodeTests]);
-  const perSuite = { node: add(node, nodeCounts) };
+  perSuite.node = add(node, nodeCounts);
   // The clean-clone suite builds and runs the Node suites again in a clone of its own: it runs
   // alone, after them.
   const clone = await run(process.execPath, ['--test', '--test-reporter=spec', 'test/clone/clean-clone.test.mjs']);
@@ -78,8 +88,8 @@ if (build.code !== 0) {
     });
     perSuite[engine] = add(browser, browserCounts);
   }
-  for (const [suite, counts] of Object.entries(perSuite)) console.log(`${suite.padEnd(8)} ${line(counts)}`);
 }
+for (const [suite, counts] of Object.entries(perSuite)) console.log(`${suite.padEnd(8)} ${line(counts)}`);
 
 console.log(line(totals));
 process.exit(totals.failed > 0 ? 1 : 0);

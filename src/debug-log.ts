@@ -28,9 +28,10 @@ function describe(detail: unknown, token: string | undefined): string {
     text =
       typeof detail === 'string'
         ? (WHY[detail] ?? detail)
-        : JSON.stringify(detail, (key, value) => (key === 'userToken' ? REDACTED : value));
+        : JSON.stringify(detail, (key, value: unknown) => (key === 'userToken' ? REDACTED : value));
   } catch {
-    text = String(detail);
+    // Something JSON cannot show (a cycle, a bigint): its tag is all the log can say.
+    text = Object.prototype.toString.call(detail);
   }
   return token ? text.replaceAll(token, REDACTED) : text;
 }

@@ -201,7 +201,7 @@ export function toCloneable(value: unknown): unknown {
   const json = JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'bigint') return undefined;
     if (typeof item !== 'object' || item === null) return item;
-    const proto = Object.getPrototypeOf(item);
+    const proto: unknown = Object.getPrototypeOf(item);
     if (seen.has(item) || (!Array.isArray(item) && proto !== Object.prototype && proto !== null)) return undefined;
     seen.add(item);
     return item;

@@ -72,6 +72,7 @@ const RELAUNCH_ON = ['token', 'templateId', 'sdkUrl', 'options', 'bridgeUrl', 's
  * @cssprop [--wink-widget-dialog-height=100%] - Height of the modal dialog.
  * @cssprop [--wink-widget-backdrop=transparent] - Backdrop behind the modal dialog.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface below adds the typed event overloads
 export class WinkWidget extends LitElement {
   static override styles = styles;
 
@@ -189,7 +190,7 @@ export class WinkWidget extends LitElement {
     this.setAttribute('state', this.#state);
     // The first connection launches from the first update; a later one relaunches here.
     if (this.hasUpdated && this.open) {
-      if (this.#session) this.#launch();
+      if (this.#session) void this.#launch();
       else this.#startSession();
     }
   }
@@ -211,7 +212,7 @@ export class WinkWidget extends LitElement {
         if (this.#state === 'error') this.#setState('closed');
       } else if (!this.#session && this.isConnected) this.#startSession();
     } else if (this.open && this.isConnected && RELAUNCH_ON.some((name) => changed.has(name))) {
-      if (this.#session) this.#launch();
+      if (this.#session) void this.#launch();
       else this.#startSession();
     }
   }
@@ -248,7 +249,7 @@ export class WinkWidget extends LitElement {
 
   #startSession(): void {
     this.#session = createSessionRecord();
-    this.#launch();
+    void this.#launch();
   }
 
   async #launch(): Promise<void> {
@@ -333,8 +334,8 @@ export class WinkWidget extends LitElement {
       return;
     }
     if (this.#session) recordCallback(this.#session, name, read.detail);
-    const event = this.#emit(read.type, read.detail as never, name);
-    if (name === 'onTokenExpired' && !event.defaultPrevented && this.tokenProvider) this.#launch();
+    const event = this.#emit(read.type, read.detail, name);
+    if (name === 'onTokenExpired' && !event.defaultPrevented && this.tokenProvider) void this.#launch();
   }
 
   /**
@@ -432,6 +433,7 @@ export class WinkWidget extends LitElement {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed addEventListener overloads, as lib.dom gives HTMLElement
 export interface WinkWidget {
   addEventListener<K extends keyof WinkWidgetEventMap>(
     type: K,

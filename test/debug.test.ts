@@ -10,7 +10,8 @@ const METHODS = ['log', 'info', 'debug', 'warn', 'error'] as const;
 function consoleCapture() {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
-  const originals = METHODS.map((method) => [method, console[method]] as const);
+  // Kept as they are, to be put back as they were.
+  const originals = METHODS.map((method) => [method, Reflect.get(console, method) as Console['log']] as const);
   for (const method of METHODS) {
     console[method] = (...args: unknown[]) => {
       lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
@@ -120,7 +121,7 @@ describe('<wink-widget debug>', () => {
       ];
       for (const place of places) expect(place).not.to.contain(token);
       // The SDK did see it: the redaction is real, not an absent token.
-      expect(log.of('ui-event')[0]!.detail.config.userToken).to.equal(token);
+      expect(log.of('ui-event')[0].detail.config.userToken).to.equal(token);
     } finally {
       capture.restore();
     }

@@ -1,6 +1,7 @@
 // Documentation against the running code: the README's scenario table is the simulator's list,
 // and the manifest's CSS parts and custom properties exist in the element.
 import { expect } from '@open-wc/testing';
+import type { CustomElementDeclaration, Package } from 'custom-elements-manifest';
 import { WinkWidget } from '../src/index.js';
 import { SCENARIOS } from '../src/simulator/scenarios.js';
 import { mountWidget } from './support/widget.js';
@@ -9,18 +10,21 @@ describe('README', () => {
   it('lists every simulator scenario with its description, in order', async () => {
     const readme = await (await fetch('/README.md')).text();
     const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ([^|]+) \|$/gm)]
-      .map(([, name, description]) => [name, description!.trim()])
-      .filter(([name]) => name! in SCENARIOS);
+      .map(([, name, description]) => [name, description.trim()])
+      .filter(([name]) => name in SCENARIOS);
     expect(rows).to.deep.equal(Object.entries(SCENARIOS).map(([name, scenario]) => [name, scenario.description]));
   });
 });
 
 describe('custom-elements.json', () => {
   it('names CSS parts that the element renders, inline and modal', async () => {
-    const manifest = await (await fetch('/custom-elements.json')).json();
+    const manifest = (await (await fetch('/custom-elements.json')).json()) as Package;
     const element = manifest.modules
-      .flatMap((module: any) => module.declarations ?? [])
-      .find((declaration: any) => declaration.tagName === 'wink-widget');
+      .flatMap((module) => module.declarations ?? [])
+      .find(
+        (declaration): declaration is CustomElementDeclaration =>
+          'tagName' in declaration && declaration.tagName === 'wink-widget',
+      )!;
     const rendered = new Set<string>();
     for (const modal of [false, true]) {
       const { el, log } = mountWidget({ modal });
@@ -29,11 +33,11 @@ describe('custom-elements.json', () => {
       for (const node of el.shadowRoot!.querySelectorAll('[part]')) rendered.add(node.getAttribute('part')!);
       el.close();
     }
-    expect([...rendered].sort()).to.deep.equal(element.cssParts.map((part: { name: string }) => part.name).sort());
+    expect([...rendered].sort()).to.deep.equal(element.cssParts!.map((part) => part.name).sort());
     const css = [WinkWidget.styles]
       .flat()
-      .map((sheet: any) => sheet.cssText)
+      .map((sheet) => sheet.cssText)
       .join('\n');
-    for (const { name } of element.cssProperties) expect(css).to.contain(`var(${name},`);
+    for (const { name } of element.cssProperties!) expect(css).to.contain(`var(${name},`);
   });
 });

@@ -11,7 +11,7 @@ describe('wink-widget entry points', () => {
   it('define.js registers the element, and a second registration (the bundle) is harmless', async () => {
     const { WinkWidget } = await import('../src/define.js');
     expect(customElements.get('wink-widget')).to.equal(WinkWidget);
-    const bundle = await import(new URL('/dist/wink-widget.min.js', location.href).href);
+    const bundle = (await import(new URL('/dist/wink-widget.min.js', location.href).href)) as { WinkWidget: unknown };
     expect(bundle.WinkWidget).to.be.a('function');
     expect(customElements.get('wink-widget')).to.equal(WinkWidget);
     expect(document.createElement('wink-widget')).to.be.instanceOf(WinkWidget);

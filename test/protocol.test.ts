@@ -183,7 +183,7 @@ describe('protocol: helpers', () => {
       map: new Map(),
       date: new Date('2026-11-22T00:00:00Z'),
       cycle,
-      bare: Object.create(null),
+      bare: Object.create(null) as object,
     };
     expect(toCloneable(input)).to.deep.equal({
       text: 's',

@@ -4,6 +4,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { DEFAULT_SANDBOX } from '../src/index.js';
 import { DOUBLE_URL, OTHER_ORIGIN, mountWidget } from './support/widget.js';
 
+/** A field of a window message's data, whatever that data is. */
+const dataField = (event: MessageEvent, name: string): unknown =>
+  (event.data as Record<string, unknown> | null)?.[name];
+
 const legit = { accountId: 'legit', userId: 'usr-1', providerId: 'prv-1' };
 const forged = { accountId: 'forged', userId: 'forged', providerId: 'forged' };
 const forgedCallback = { wink: 'callback', v: 1, name: 'onAccountConnected', args: [forged] };
@@ -20,7 +24,7 @@ function windowInbox() {
   addEventListener('message', listener);
   return {
     received,
-    launches: () => received.filter((event) => event.data?.wink === 'launch'),
+    launches: () => received.filter((event) => dataField(event, 'wink') === 'launch'),
     until(predicate: (event: MessageEvent) => boolean, timeout = 5000) {
       return new Promise<MessageEvent>((resolve, reject) => {
         const check = () => {
@@ -54,8 +58,8 @@ describe('<wink-widget> forged messages', () => {
       await log.until('account-connected');
       postMessage(forgedCallback, '*');
       postMessage({ wink: 'opened', v: 1 }, '*');
-      await inbox.until((event) => event.data?.name === 'onAccountConnected');
-      await inbox.until((event) => event.data?.wink === 'opened');
+      await inbox.until((event) => dataField(event, 'name') === 'onAccountConnected');
+      await inbox.until((event) => dataField(event, 'wink') === 'opened');
       el.close();
       expect(inbox.launches()).to.have.length(0);
       expect(log.types).to.deep.equal(['widget-open', 'account-connected', 'widget-close']);
@@ -77,11 +81,11 @@ describe('<wink-widget> forged messages', () => {
         document.body.append(forger);
         try {
           // Messages from one source arrive in order: every forgery reached this window before 'done'.
-          await inbox.until((event) => event.source === forger.contentWindow && event.data?.forger === 'done');
+          await inbox.until((event) => event.source === forger.contentWindow && dataField(event, 'forger') === 'done');
           el.close();
           const reports = inbox.received
             .filter((event) => event.source === forger.contentWindow)
-            .map((event) => event.data?.forger ?? event.data?.wink);
+            .map((event) => dataField(event, 'forger') ?? dataField(event, 'wink'));
           expect(reports).to.deep.equal(['bridge-ready', 'opened', 'callback', 'callback', 'done']);
           expect(log.types).to.deep.equal(['widget-open', 'account-created', 'widget-close']);
           expect(log.entries.some((entry) => mentionsForged(entry.detail))).to.equal(false);
@@ -109,7 +113,7 @@ describe('<wink-widget> forged messages', () => {
       forger.setAttribute('sandbox', 'allow-scripts');
       forger.src = '/test/fixtures/forger.html';
       document.body.append(forger);
-      await inbox.until((event) => event.source === forger.contentWindow && event.data?.forger === 'done');
+      await inbox.until((event) => event.source === forger.contentWindow && dataField(event, 'forger') === 'done');
       bridge.contentWindow!.postMessage('go', '*');
       await log.until('account-created');
       expect(log.types).to.deep.equal(['widget-open', 'account-created']);
@@ -132,7 +136,7 @@ describe('<wink-widget> forged messages', () => {
         ],
       });
       await log.until('account-created');
-      await inbox.until((event) => event.data?.name === 'onAccountConnected');
+      await inbox.until((event) => dataField(event, 'name') === 'onAccountConnected');
       el.close();
       expect(log.types).to.deep.equal(['widget-open', 'account-created', 'widget-close']);
       expect(inbox.launches()).to.have.length(0);
@@ -161,10 +165,10 @@ describe('<wink-widget> isolation', () => {
     await Promise.all([first.log.until('widget-close'), second.log.until('widget-close')]);
     expect(first.log.types).to.deep.equal(['widget-open', 'account-connected', 'widget-close']);
     expect(second.log.types).to.deep.equal(['widget-open', 'account-connected', 'widget-close']);
-    expect(first.log.of('account-connected')[0]!.detail.accountId).to.equal('only-a');
-    expect(second.log.of('account-connected')[0]!.detail.accountId).to.equal('only-b');
-    expect(first.log.of('widget-close')[0]!.detail.reason).to.equal('exit');
-    expect(second.log.of('widget-close')[0]!.detail.reason).to.equal('close');
+    expect(first.log.of('account-connected')[0].detail.accountId).to.equal('only-a');
+    expect(second.log.of('account-connected')[0].detail.accountId).to.equal('only-b');
+    expect(first.log.of('widget-close')[0].detail.reason).to.equal('exit');
+    expect(second.log.of('widget-close')[0].detail.reason).to.equal('close');
   });
 
   it('puts the token in no URL, attribute or srcdoc: only in the launch message', async () => {

@@ -45,7 +45,7 @@ describe('<wink-widget> show() and close()', () => {
     expect(await shown).to.deep.equal({ reason: 'host', accounts: [], errors: [], uploads: [] });
     await el.updateComplete;
     expect(log.types).to.deep.equal(['widget-open', 'widget-close']);
-    expect(log.of('widget-close')[0]!.detail).to.deep.equal({ reason: 'host' });
+    expect(log.of('widget-close')[0].detail).to.deep.equal({ reason: 'host' });
     expect(el.shadowRoot!.querySelector('iframe')).to.equal(null);
   });
 
@@ -54,7 +54,7 @@ describe('<wink-widget> show() and close()', () => {
     await log.until('widget-open');
     el.removeAttribute('open');
     await log.until('widget-close');
-    expect(log.of('widget-close')[0]!.detail).to.deep.equal({ reason: 'host' });
+    expect(log.of('widget-close')[0].detail).to.deep.equal({ reason: 'host' });
     expect(el.state).to.equal('closed');
   });
 

@@ -23,7 +23,7 @@ describe('soak', function () {
       const { el, log } = mountWidget({ open: false });
       const used = new Set<string>();
       for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const way = WAYS[Math.floor(random() * WAYS.length)]!;
+        const way = WAYS[Math.floor(random() * WAYS.length)];
         used.add(way);
         const where = `${replay}, cycle ${cycle} (${way})`;
         el.options = { play: way === 'sdk-close' ? [['onClose', 'exit']] : [] };

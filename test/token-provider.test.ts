@@ -4,7 +4,9 @@ import { mountWidget } from './support/widget.js';
 
 /** A provider that hands out the given tokens in turn and counts its calls. */
 function tokens(...values: string[]) {
-  const provider = Object.assign(async () => values[Math.min(provider.calls++, values.length - 1)]!, { calls: 0 });
+  const provider = Object.assign(() => Promise.resolve(values[Math.min(provider.calls++, values.length - 1)]), {
+    calls: 0,
+  });
   return provider;
 }
 

@@ -66,8 +66,9 @@ describe('<wink-widget> callback events', () => {
       play: [['onUIEvent', { ...uiEvent, extra: { nested: [1, 2] } }]],
     });
     const { detail } = await log.until('ui-event');
-    expect(detail.extra).to.deep.equal({ nested: [1, 2] });
-    expect(Object.isFrozen(detail.extra.nested)).to.equal(true);
+    const { extra } = detail as typeof detail & { extra: { nested: number[] } };
+    expect(extra).to.deep.equal({ nested: [1, 2] });
+    expect(Object.isFrozen(extra.nested)).to.equal(true);
     expect(Object.isFrozen(detail.account)).to.equal(true);
   });
 

@@ -5,5 +5,5 @@ export const SDK_URL = '/dist/simulator.js';
 export async function fetchLinkToken(): Promise<string> {
   const response = await fetch('/demo/api/link-token', { method: 'POST' });
   if (!response.ok) throw new Error(`link-token answered ${response.status}`);
-  return (await response.json()).accessToken;
+  return ((await response.json()) as { accessToken: string }).accessToken;
 }

@@ -24,7 +24,7 @@ export interface BridgeConnectionOptions {
   /** The bridge did not come up in time, or the launch message could not be cloned. */
   onFailure(code: 'BRIDGE_TIMEOUT' | 'BRIDGE_BLOCKED' | 'INVALID_OPTIONS', message: string): void;
   /** Each step of the protocol, for the debug log. */
-  trace(step: 'frame' | 'ignored' | 'launch' | 'message', detail?: unknown): void;
+  trace: (step: 'frame' | 'ignored' | 'launch' | 'message', detail?: unknown) => void;
 }
 
 // What keeps a bridge from starting, in the order it is most often met.

@@ -8,7 +8,6 @@ import { PROTOCOL_VERSION, readLaunch, toCloneable, type PortMessage } from '../
 
 declare global {
   // Defined by the SDK script the launch message names.
-  // eslint-disable-next-line no-var
   var SmileLinkModal: (new (config: Record<string, unknown>) => { open(): void }) | undefined;
 }
 

@@ -322,7 +322,7 @@ export function loginScreen(flow: Flow, provider: SimulatedProvider, option?: st
       form,
       h('p', {
         className: 'hint',
-        text: `Sandbox: sign in as ${sample!.username} / ${sample!.password} (code ${sample!.mfaCode}). A password equal to an error code, such as ACCOUNT_LOCKED, fails with that code.`,
+        text: `Sandbox: sign in as ${sample.username} / ${sample.password} (code ${sample.mfaCode}). A password equal to an error code, such as ACCOUNT_LOCKED, fails with that code.`,
       }),
     ],
   };

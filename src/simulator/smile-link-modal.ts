@@ -104,7 +104,7 @@ export class SmileLinkModal implements Flow {
     if (scenario?.needsEarlier === 'account' && !this.accounts.length) {
       this.accounts.push({
         accountId: `acc_${randomHex()}`,
-        providerId: (this.options.providers[0] ?? PROVIDERS[0]!).id,
+        providerId: (this.options.providers[0] ?? PROVIDERS[0]).id,
       });
     }
     if (scenario?.needsEarlier === 'upload' && !this.uploads.length)

@@ -51,20 +51,23 @@ export class MemoryWebhookStore implements WebhookStore {
     this.#now = now;
   }
 
-  async claim(id: string, leaseMs: number): Promise<WebhookClaim> {
+  // Synchronous inside: the promises only give this store the interface of a shared one.
+  claim(id: string, leaseMs: number): Promise<WebhookClaim> {
     const entry = this.#live(id);
-    if (entry) return entry.token === undefined ? { status: 'done' } : { status: 'busy' };
+    if (entry) return Promise.resolve(entry.token === undefined ? { status: 'done' } : { status: 'busy' });
     const token = newClaimToken();
     this.#set(id, { token, expiresAt: this.#now() + leaseMs });
-    return { status: 'claimed', token };
+    return Promise.resolve({ status: 'claimed', token });
   }
 
-  async complete(id: string, _token: string, ttlMs: number): Promise<void> {
+  complete(id: string, _token: string, ttlMs: number): Promise<void> {
     this.#set(id, { token: undefined, expiresAt: this.#now() + ttlMs });
+    return Promise.resolve();
   }
 
-  async release(id: string, token: string): Promise<void> {
+  release(id: string, token: string): Promise<void> {
     if (this.#entries.get(id)?.token === token) this.#entries.delete(id);
+    return Promise.resolve();
   }
 
   /** How many ids are kept now, expired ones aside. */

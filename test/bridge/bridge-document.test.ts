@@ -8,7 +8,7 @@ import { mountWidget } from '../support/widget.js';
 const inlineScript = () => {
   const scripts = new DOMParser().parseFromString(BRIDGE_HTML, 'text/html').querySelectorAll('script');
   expect(scripts).to.have.length(1);
-  return scripts[0]!.textContent!;
+  return scripts[0].textContent;
 };
 
 async function sha256(text: string): Promise<string> {
@@ -108,7 +108,7 @@ describe('bridge document', () => {
       const closed = new Promise<void>((resolve) => {
         channel.port1.onmessage = (event) => {
           received.push(event.data);
-          if (event.data.name === 'onClose') resolve();
+          if ((event.data as { name?: unknown }).name === 'onClose') resolve();
         };
       });
       const launch = {
@@ -121,7 +121,7 @@ describe('bridge document', () => {
       bridge.contentWindow!.postMessage(launch, '*', [channel.port2]);
       const again = new MessageChannel();
       bridge.contentWindow!.postMessage({ ...launch, config: { play: [['onClose', 'second']] } }, '*', [again.port2]);
-      again.port1.onmessage = (event) => received.push({ second: event.data });
+      again.port1.onmessage = (event) => received.push({ second: event.data as unknown });
       await closed;
       expect(received).to.deep.equal([
         { wink: 'opened', v: 1 },

@@ -78,7 +78,7 @@ describe('framework examples', function () {
         const { accountId, userId, providerId } = connected.detail;
         expect(providerId).to.equal('northwind');
         const rendered = () =>
-          [...page.querySelectorAll('li')].map((item) => item.textContent!.trim().replace(/\s+/g, ' '));
+          [...page.querySelectorAll('li')].map((item) => item.textContent.trim().replace(/\s+/g, ' '));
         const status = () => page.querySelector('[role="status"]:not([hidden])')?.textContent?.trim();
         // Frameworks render on their own schedule: wait for the handlers' output to reach the DOM.
         await whenDom(page, () => status() === 'Closed: exit', 'the app never showed its close status').catch(() => {});

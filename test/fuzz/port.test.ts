@@ -35,7 +35,7 @@ describe('fuzzing the port', function () {
       expect(outputs.length, `${replay}: one output per callback`).to.equal(COUNT);
       const kinds = new Set<string>();
       cases.forEach(({ name, kind, expected }, index) => {
-        const output = outputs[index]!;
+        const output = outputs[index];
         const where = `${replay}, callback #${index} (${name}, ${kind})`;
         kinds.add(kind);
         if ('error' in expected) {
@@ -71,7 +71,7 @@ describe('fuzzing the port', function () {
 
 /** Resolves with the SDK's closing ui-event, 'FuzzSummary'. */
 async function waitForSummary(
-  until: (type: string, options: { count: number; timeout: number }) => Promise<LoggedEvent>,
+  until: (type: 'ui-event', options: { count: number; timeout: number }) => Promise<LoggedEvent<'ui-event'>>,
 ) {
   for (let count = 1; ; count++) {
     const event = await until('ui-event', { count, timeout: 45000 });

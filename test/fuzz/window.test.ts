@@ -91,7 +91,7 @@ describe('fuzzing the window', function () {
       };
       await log.until('widget-close');
       expect(log.types, replay).to.deep.equal(['widget-open', 'widget-open', 'account-connected', 'widget-close']);
-      expect(log.of('account-connected')[0]!.detail).to.deep.equal(legit);
+      expect(log.of('account-connected')[0].detail).to.deep.equal(legit);
       expect(uncaught, replay).to.deep.equal([]);
     } finally {
       removeEventListener('error', onError);

@@ -1,11 +1,14 @@
 // The simulator on its own, loaded into the test page as the classic script it ships as, so that
 // every screen can be inspected (axe) and every option and login checked directly.
 import { expect } from '@open-wc/testing';
+import type { AccountErrorDetail, CloseDetail, UiEventDetail, UploadsDetail } from '../../src/index.js';
 import { createSimulatorToken } from '../../src/simulator/token.js';
 import { SIMULATOR_URL } from '../support/simulator.js';
 
 // window.SmileLinkModal is typed by src/simulator/index.ts, the entry of the script loaded below.
-type Call = [name: string, payload: any];
+/** What any callback may pass, field by field; each test reads the fields its callback has. */
+type Payload = Partial<AccountErrorDetail & UiEventDetail & UploadsDetail & CloseDetail>;
+type Call = [name: string, payload: Payload];
 
 const CALLBACKS = [
   'onAccountCreated',
@@ -37,7 +40,7 @@ function openSimulator(options: Record<string, unknown> = {}, token = createSimu
   const waiters = new Set<() => void>();
   const config: Record<string, unknown> = { userToken: token, templateId: 'wtpl-unit', ...options };
   for (const name of CALLBACKS) {
-    config[name] = (payload: unknown) => {
+    config[name] = (payload: Payload) => {
       calls.push([name, payload]);
       for (const wake of waiters) wake();
     };
@@ -83,11 +86,11 @@ function openSimulator(options: Record<string, unknown> = {}, token = createSimu
 
 describe('simulator screens', () => {
   it('draws all twelve documented screens, each accessible, and reports each with its fields', async () => {
-    const seen = new Map<string, any>();
+    const seen = new Map<string, Payload>();
     const visit = async (sim: ReturnType<typeof openSimulator>) => {
       const event = sim.calls.filter(([name]) => name === 'onUIEvent').at(-1)![1];
-      if (!seen.has(event.eventName)) {
-        seen.set(event.eventName, event);
+      if (!seen.has(event.eventName!)) {
+        seen.set(event.eventName!, event);
         await expect(sim.root).to.be.accessible();
       }
     };
@@ -135,12 +138,12 @@ describe('simulator screens', () => {
       'ProviderListPageOpened',
       'RevokeArchivePageOpened',
     ]);
-    expect(seen.get('LoginPageOpened').account).to.deep.equal({ providerId: 'fabrikam-hr' });
-    expect(seen.get('FileTypePageOpened').archive).to.deep.equal({ fileType: 'W2' });
-    expect(seen.get('AccountRevokePageOpened').account.accountId).to.match(/^acc_/);
+    expect(seen.get('LoginPageOpened')!.account).to.deep.equal({ providerId: 'fabrikam-hr' });
+    expect(seen.get('FileTypePageOpened')!.archive).to.deep.equal({ fileType: 'W2' });
+    expect(seen.get('AccountRevokePageOpened')!.account!.accountId).to.match(/^acc_/);
     for (const event of seen.values()) {
       expect(event).to.include({ mode: 'SANDBOX', userId: 'usr_unit' });
-      expect(new Date(event.eventTime).toISOString()).to.equal(event.eventTime);
+      expect(new Date(event.eventTime!).toISOString()).to.equal(event.eventTime);
     }
   });
 
@@ -319,11 +322,11 @@ describe('simulator tokens', () => {
 
   it('derives a stable user from a token that is not a simulator token', () => {
     const first = openSimulator({}, 'some-real-looking-token');
-    const userId = first.calls[0]![1].userId;
+    const userId = first.calls[0][1].userId;
     first.root.remove();
     const second = openSimulator({}, 'some-real-looking-token');
     expect(userId).to.match(/^usr_sim_[0-9a-f]{8}$/);
-    expect(second.calls[0]![1].userId).to.equal(userId);
+    expect(second.calls[0][1].userId).to.equal(userId);
   });
 });
 

@@ -17,6 +17,6 @@ export interface WinkFuzz {
 
 /** Loads the classic script that defines `winkFuzz` (the same file the fuzzer frames load). */
 export async function loadFuzz(): Promise<WinkFuzz> {
-  await import('../fixtures/fuzz.js' as string);
+  await import('../fixtures/fuzz.js');
   return (globalThis as unknown as { winkFuzz: WinkFuzz }).winkFuzz;
 }

@@ -3,21 +3,23 @@
 /** Tracks the window 'message' listeners added from now on that are still attached. */
 export function messageListeners() {
   const live = new Set<unknown>();
-  const add = window.addEventListener;
-  const remove = window.removeEventListener;
+  type Listen = (this: Window, type: string, listener: unknown, ...rest: unknown[]) => void;
+  // Kept as they are, to be put back as they were.
+  const add = Reflect.get(window, 'addEventListener') as Listen;
+  const remove = Reflect.get(window, 'removeEventListener') as Listen;
   window.addEventListener = function (this: Window, type: string, listener: unknown, ...rest: unknown[]) {
     if (type === 'message') live.add(listener);
-    return (add as Function).call(this, type, listener, ...rest);
-  } as typeof add;
+    add.call(this, type, listener, ...rest);
+  } as typeof window.addEventListener;
   window.removeEventListener = function (this: Window, type: string, listener: unknown, ...rest: unknown[]) {
     if (type === 'message') live.delete(listener);
-    return (remove as Function).call(this, type, listener, ...rest);
-  } as typeof remove;
+    remove.call(this, type, listener, ...rest);
+  } as typeof window.removeEventListener;
   return {
     live,
     restore() {
-      window.addEventListener = add;
-      window.removeEventListener = remove;
+      window.addEventListener = add as typeof window.addEventListener;
+      window.removeEventListener = remove as typeof window.removeEventListener;
     },
   };
 }

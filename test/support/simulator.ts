@@ -1,7 +1,7 @@
 // Real input into the simulator inside the widget's iframe: the runner locates an element in the
 // frame, then the mouse and keyboard act on it as a person's would.
 import { executeServerCommand, sendKeys, sendMouse } from '@web/test-runner-commands';
-import type { LoggedEvent } from './widget.js';
+import type { AnyLoggedEvent } from './widget.js';
 
 export const SIMULATOR_URL = new URL('/dist/simulator.js', location.href).href;
 
@@ -42,16 +42,17 @@ export async function setViewport(size: { width: number; height: number }): Prom
 }
 
 /** An event as one short string: its name, and what tells it apart (screen, reason, code). */
-export function brief({ type, detail }: LoggedEvent): string {
-  switch (type) {
+export function brief(entry: AnyLoggedEvent): string {
+  switch (entry.type) {
     case 'ui-event':
-      return `ui-event:${detail.eventName}`;
+      return `ui-event:${entry.detail.eventName}`;
     case 'widget-close':
-      return `widget-close:${detail.reason}`;
+      return `widget-close:${entry.detail.reason}`;
     case 'account-error':
+      return `account-error:${entry.detail.errorCode}`;
     case 'widget-error':
-      return `${type}:${detail.errorCode ?? detail.code}`;
+      return `widget-error:${entry.detail.code}`;
     default:
-      return type;
+      return entry.type;
   }
 }

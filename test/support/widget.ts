@@ -1,7 +1,12 @@
 // Helpers shared by the browser tests: where the SDK double lives, a bounded event recorder and
 // a fixture that mounts a widget with its listeners attached before the bridge can post.
 import { fixtureSync, html } from '@open-wc/testing';
-import { WINK_CALLBACKS, type WinkWidgetEventName } from '../../src/index.js';
+import {
+  WINK_CALLBACKS,
+  type UiEventDetail,
+  type WinkWidgetEventMap,
+  type WinkWidgetEventName,
+} from '../../src/index.js';
 import type { WinkWidget } from '../../src/index.js';
 import '../../src/define.js';
 
@@ -13,21 +18,34 @@ export const EVENT_TYPES: WinkWidgetEventName[] = [...Object.values(WINK_CALLBAC
 /** The same server on a genuinely different origin (localhost ↔ 127.0.0.1). */
 export const OTHER_ORIGIN = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
 
-export interface LoggedEvent {
-  type: string;
-  detail: any;
+/**
+ * The detail of an event by its name: typed for the element's own events. The SDK double's
+ * `echoConfig` adds the config it was given to a `ui-event`, so that tests can read it.
+ */
+export type LoggedDetail<K extends string> = K extends 'ui-event'
+  ? UiEventDetail & { config: Record<string, unknown> }
+  : K extends WinkWidgetEventName
+    ? WinkWidgetEventMap[K]['detail']
+    : unknown;
+
+export interface LoggedEvent<K extends string = WinkWidgetEventName> {
+  type: K;
+  detail: LoggedDetail<K>;
   event: CustomEvent;
 }
 
+/** Any logged event of the element, told apart by its `type`. */
+export type AnyLoggedEvent = { [K in WinkWidgetEventName]: LoggedEvent<K> }[WinkWidgetEventName];
+
 /** Records the element's events in order; `until` waits for one, bounded by a timeout. */
 export class EventLog {
-  readonly entries: LoggedEvent[] = [];
+  readonly entries: AnyLoggedEvent[] = [];
   #waiters = new Set<() => void>();
 
   constructor(target: EventTarget, types: readonly string[] = EVENT_TYPES) {
     for (const type of types) {
       target.addEventListener(type, (event) => {
-        this.entries.push({ type, detail: (event as CustomEvent).detail, event: event as CustomEvent });
+        this.entries.push({ type, detail: (event as CustomEvent<unknown>).detail, event } as AnyLoggedEvent);
         for (const wake of this.#waiters) wake();
       });
     }
@@ -37,12 +55,12 @@ export class EventLog {
     return this.entries.map((entry) => entry.type);
   }
 
-  of(type: string): LoggedEvent[] {
-    return this.entries.filter((entry) => entry.type === type);
+  of<K extends string>(type: K): LoggedEvent<K>[] {
+    return this.entries.filter((entry) => entry.type === type) as unknown[] as LoggedEvent<K>[];
   }
 
   /** Resolves with the `count`-th event of `type`; rejects after `timeout` ms. */
-  until(type: string, { count = 1, timeout = 5000 } = {}): Promise<LoggedEvent> {
+  until<K extends string>(type: K, { count = 1, timeout = 5000 } = {}): Promise<LoggedEvent<K>> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.of(type)[count - 1];

@@ -6,6 +6,6 @@ import { SDK_URL, fetchLinkToken } from '../link-token.js';
 import { AppComponent } from './app.component.js';
 
 const app = await bootstrapApplication(AppComponent, { providers: [provideZonelessChangeDetection()] });
-const root = app.components[0]!;
+const root = app.components[0];
 root.setInput('sdkUrl', SDK_URL);
 root.setInput('tokenProvider', fetchLinkToken);
