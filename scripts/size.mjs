@@ -29,12 +29,14 @@ async function ownModules() {
 /** Measures each entry; returns rows of { name, bytes, gzip, budget, ok }. */
 export async function measure() {
   const entries = [
-    // The hardening (fuzz-proof bridge, early BRIDGE_BLOCKED, the debug hook) costs about 350 B.
-    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 4.4 * KB },
+    // The hardening (fuzz-proof bridge, early BRIDGE_BLOCKED, the debug hook) cost about 350 B;
+    // the lifecycle's one owner (its transition table, acting after Lit's update and never in it,
+    // the focus given back) about 400 B more.
+    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 5 * KB },
     {
       name: 'dist/wink-widget.min.js (Lit included)',
       code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),
-      budget: 10 * KB,
+      budget: 10.5 * KB,
     },
   ];
   return entries.map(({ name, code, budget }) => {

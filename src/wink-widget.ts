@@ -1,45 +1,21 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { BridgeConnection } from './bridge/bridge-connection.js';
 import { BRIDGE_HTML } from './bridge/bridge-document.js';
-import type {
-  CallbackName,
-  CloseDetail,
-  WidgetErrorCode,
-  WidgetErrorDetail,
-  WinkCallbacks,
-  WinkResult,
-  WinkWidgetEventMap,
-  WinkWidgetEventName,
-} from './events.js';
-import { trace } from './debug.js';
-import {
-  CALLBACK_NAMES,
-  PROTOCOL_VERSION,
-  deepFreeze,
-  readCallback,
-  type CallbackEvent,
-  type PortMessage,
-} from './protocol.js';
-import { createSessionRecord, recordCallback, toResult, type SessionRecord } from './result.js';
+import type { WinkCallbacks, WinkResult, WinkWidgetEventMap } from './events.js';
+import { WidgetSession } from './widget-session.js';
 import { styles } from './wink-widget.styles.js';
+
+export const DEFAULT_SDK_URL = 'https://web.smileapi.io/v2/smile.v2.js';
+export const DEFAULT_SANDBOX = 'allow-scripts allow-popups allow-forms';
+export const DEFAULT_LABEL = 'Smile Wink Widget';
+export const DEFAULT_TIMEOUT = 15000;
 
 /** The lifecycle of `<wink-widget>`, reflected to its `state` attribute. */
 export type WinkWidgetState = 'idle' | 'loading' | 'open' | 'closed' | 'error';
 
 /** Resolves to a fresh Link token `accessToken`. */
 export type TokenProvider = () => string | Promise<string>;
-
-export const DEFAULT_SDK_URL = 'https://web.smileapi.io/v2/smile.v2.js';
-export const DEFAULT_SANDBOX = 'allow-scripts allow-popups allow-forms';
-export const DEFAULT_LABEL = 'Smile Wink Widget';
-export const DEFAULT_TIMEOUT = 15000;
-/** How long after the built-in bridge's page has loaded its handshake may still arrive. */
-const BRIDGE_LOAD_GRACE = 2000;
-
-// A change to any of these while open needs a new SDK instance in a new frame.
-const RELAUNCH_ON = ['token', 'templateId', 'sdkUrl', 'options', 'bridgeUrl', 'sandbox', 'modal'] as const;
 
 /**
  * Embeds the Smile API Wink Widget in a sandboxed iframe and re-emits each SDK callback as a
@@ -141,15 +117,11 @@ export class WinkWidget extends LitElement {
    */
   declare debug: boolean;
 
-  #state: WinkWidgetState = 'idle';
-  #session?: SessionRecord;
-  #pendingShow?: PromiseWithResolvers<WinkResult>;
-  #connection?: BridgeConnection;
-  // Each launch gets a number; an async step that finds a newer one knows it was superseded.
-  #launchId = 0;
-  #frame?: { id: number; token: string };
   // Declarative shadow DOM from a server render is attached before the element upgrades.
-  readonly #serverRendered = this.shadowRoot !== null;
+  readonly #session = new WidgetSession(this, {
+    serverRendered: this.shadowRoot !== null,
+    defaultTimeout: DEFAULT_TIMEOUT,
+  });
 
   constructor() {
     super();
@@ -164,261 +136,62 @@ export class WinkWidget extends LitElement {
 
   /** Where the widget is in its lifecycle; reflected to the `state` attribute. */
   get state(): WinkWidgetState {
-    return this.#state;
+    return this.#session.state;
   }
 
   /**
    * Opens the widget and resolves when it closes, with what happened in between. A session that
    * ends on a `widget-error` resolves with `reason: 'error'` and that `error`. Calling it again
-   * while open returns the same promise.
+   * while open returns the same promise; calling it once the session has ended, even from a
+   * listener of the event that ended it, starts a new session with a new promise.
    */
   show(): Promise<WinkResult> {
-    const { promise } = (this.#pendingShow ??= Promise.withResolvers());
-    if (!this.open) this.open = true;
-    else if (!this.#session && this.isConnected) this.#startSession();
-    return promise;
+    return this.#session.show();
   }
 
   /** Closes the widget; `widget-close` reports `reason: 'host'`. Does nothing when closed. */
   close(): void {
-    this.#finish({ reason: 'host' });
-    this.open = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.setAttribute('state', this.#state);
-    // The first connection launches from the first update; a later one relaunches here.
-    if (this.hasUpdated && this.open) {
-      if (this.#session) void this.#launch();
-      else this.#startSession();
-    }
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#launchId++;
-    this.#dropFrame();
-    if (this.#session) this.#setState('idle');
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    // A server-rendered shadow root must hydrate: its first render stays as the server rendered
-    // it (nothing launched), and the launch starts from firstUpdated.
-    if (this.#serverRendered && !this.hasUpdated) return;
-    if (changed.has('open')) {
-      if (!this.open) {
-        this.#finish({ reason: 'host' });
-        if (this.#state === 'error') this.#setState('closed');
-      } else if (!this.#session && this.isConnected) this.#startSession();
-    } else if (this.open && this.isConnected && RELAUNCH_ON.some((name) => changed.has(name))) {
-      if (this.#session) void this.#launch();
-      else this.#startSession();
-    }
-  }
-
-  protected override firstUpdated(): void {
-    if (this.#serverRendered && this.open && this.isConnected) this.#startSession();
-  }
-
-  protected override render() {
-    const frame = this.#frame
-      ? keyed(
-          this.#frame.id,
-          // prettier-ignore
-          html`<iframe part="frame" title=${this.label} sandbox=${this.sandbox ?? DEFAULT_SANDBOX} src=${ifDefined(this.bridgeUrl || undefined)} srcdoc=${ifDefined(this.bridgeUrl ? undefined : BRIDGE_HTML)}></iframe>`,
-        )
-      : nothing;
-    const loading = this.#state === 'loading' ? html`<slot name="loading"></slot>` : nothing;
-    // prettier-ignore
-    return this.modal
-      ? html`<dialog part="dialog" aria-label=${this.label} @cancel=${this.#onDialogCancel} @close=${this.#onDialogClose}>${frame}${loading}</dialog>`
-      : html`<div part="base">${frame}${loading}</div>`;
-  }
-
-  protected override updated(): void {
-    const frame = this.#frame;
-    if (frame && !this.#connection) this.#connect(frame);
-    const dialog = this.renderRoot.querySelector('dialog');
-    if (dialog) {
-      const shown = Boolean(frame) || this.#state === 'loading';
-      if (shown && !dialog.open) dialog.showModal();
-      else if (!shown && dialog.open) dialog.close();
-    }
-  }
-
-  #startSession(): void {
-    this.#session = createSessionRecord();
-    void this.#launch();
-  }
-
-  async #launch(): Promise<void> {
-    const launchId = ++this.#launchId;
-    this.#dropFrame();
-    this.#setState('loading');
-    let token = this.token;
-    if (this.tokenProvider) {
-      try {
-        token = await this.tokenProvider();
-        if (typeof token !== 'string' || !token) throw new TypeError('no token string');
-      } catch (error) {
-        if (launchId === this.#launchId)
-          this.#fail('TOKEN_PROVIDER_FAILED', `tokenProvider: ${(error as Error)?.message ?? error}`);
-        return;
-      }
-      if (launchId !== this.#launchId) return;
-    }
-    if (!token) {
-      this.#fail('MISSING_TOKEN', 'no token or tokenProvider');
-      return;
-    }
-    this.#frame = { id: launchId, token };
-    this.requestUpdate();
-  }
-
-  #connect(frame: { id: number; token: string }): void {
-    const iframe = this.renderRoot.querySelector('iframe');
-    let sdkUrl: string;
-    let origin: string;
-    try {
-      sdkUrl = new URL(this.sdkUrl, document.baseURI).href;
-      origin = this.#bridgeOrigin();
-    } catch {
-      this.#fail('SDK_LOAD_FAILED', 'invalid sdk-url or bridge-url');
-      return;
-    }
-    if (!iframe) return;
-    const config: Record<string, unknown> = { ...this.options, userToken: frame.token };
-    if (this.templateId) config.templateId = this.templateId;
-    this.#connection = new BridgeConnection(iframe, {
-      origin,
-      launch: { wink: 'launch', v: PROTOCOL_VERSION, sdkUrl, config, callbacks: CALLBACK_NAMES },
-      timeout: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT,
-      loadGrace: this.bridgeUrl ? undefined : BRIDGE_LOAD_GRACE,
-      onMessage: this.#onBridgeMessage,
-      onFailure: (code, message) => this.#fail(code, message),
-      trace: this.#trace,
-    });
-  }
-
-  /** The origin the bridge document gets: opaque unless the sandbox allows the same origin. */
-  #bridgeOrigin(): string {
-    if (!(this.sandbox ?? DEFAULT_SANDBOX).split(/\s+/).includes('allow-same-origin')) return 'null';
-    return this.bridgeUrl ? new URL(this.bridgeUrl, document.baseURI).origin : window.origin;
-  }
-
-  #onBridgeMessage = (message: PortMessage): void => {
-    switch (message.wink) {
-      case 'opened':
-        this.#setState('open');
-        this.#emit('widget-open', {});
-        break;
-      case 'sdk-error':
-        this.#fail(message.code, message.message);
-        break;
-      case 'callback':
-        this.#onCallback(message.name, readCallback(message.name, message.args));
-        break;
-    }
-  };
-
-  #onCallback(name: CallbackName, read: CallbackEvent): void {
-    if (!read.ok) {
-      this.#emit('widget-error', read.error);
-      // The SDK has closed itself; the element follows even when the reason is unreadable.
-      if (name === 'onClose') this.#finish(undefined, read.error);
-      return;
-    }
-    if (name === 'onClose') {
-      this.#finish(read.detail as CloseDetail);
-      return;
-    }
-    if (this.#session) recordCallback(this.#session, name, read.detail);
-    const event = this.#emit(read.type, read.detail, name);
-    if (name === 'onTokenExpired' && !event.defaultPrevented && this.tokenProvider) void this.#launch();
+    this.#session.close();
   }
 
   /**
-   * Ends the session as closed: tears the frame down, then reports `widget-close` (unless the
-   * close detail was unreadable, which `widget-error` already reported) and settles `show()`.
+   * Also waits for what the element does after an update (a launch, a close) and for the render
+   * that follows it: once `updateComplete` resolves, the frame of a launch is in the DOM.
+   * @internal
    */
-  #finish(detail: CloseDetail | undefined, error?: WidgetErrorDetail): void {
-    const session = this.#endSession('closed');
-    if (!session) return;
-    this.open = false;
-    if (detail) this.#emit('widget-close', detail, 'onClose');
-    this.#settleShow(toResult(session, detail?.reason ?? 'error', error));
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await super.getUpdateComplete();
+    await this.#session.pending;
+    return super.getUpdateComplete();
   }
 
-  /** Ends the session on an error; `open` stays true so that a new token can relaunch it. */
-  #fail(code: WidgetErrorCode, message: string): void {
-    const session = this.#endSession('error');
-    const detail: WidgetErrorDetail = { code, message };
-    this.#emit('widget-error', detail);
-    if (session) this.#settleShow(toResult(session, 'error', detail));
+  protected override render() {
+    const frame = this.#session.frame;
+    // The templates stay on one line each, out of Prettier's reach: what is between a template's
+    // tags ships as written, and whitespace between them would render as text.
+    const iframe = frame
+      ? keyed(
+          frame.id,
+          // prettier-ignore
+          html`<iframe part="frame" title=${this.label} sandbox=${this.sandbox} src=${ifDefined(this.bridgeUrl || undefined)} srcdoc=${ifDefined(this.bridgeUrl ? undefined : BRIDGE_HTML)}></iframe>`,
+        )
+      : nothing;
+    const loading = this.#session.state === 'loading' ? html`<slot name="loading"></slot>` : nothing;
+    // prettier-ignore
+    return this.modal
+      ? html`<dialog part="dialog" aria-label=${this.label} @cancel=${this.#onDialogCancel} @close=${this.#onDialogClose}>${iframe}${loading}</dialog>`
+      : html`<div part="base">${iframe}${loading}</div>`;
   }
 
-  /** Stops whatever runs (a launch in flight, the frame, the channel); returns the session it ended. */
-  #endSession(state: WinkWidgetState): SessionRecord | undefined {
-    const session = this.#session;
-    this.#session = undefined;
-    this.#launchId++;
-    this.#dropFrame();
-    if (session || state === 'error') this.#setState(state);
-    return session;
-  }
-
-  #settleShow(result: WinkResult): void {
-    const pending = this.#pendingShow;
-    this.#pendingShow = undefined;
-    pending?.resolve(result);
-  }
-
-  #dropFrame(): void {
-    this.#connection?.dispose();
-    this.#connection = undefined;
-    if (this.#frame) {
-      this.#trace('teardown');
-      this.#frame = undefined;
-      this.requestUpdate();
+  protected override updated(changed: PropertyValues<this>): void {
+    // What the session does about the changes happens after this update, not inside it.
+    this.#session.hostChanged(changed.keys());
+    const dialog = this.renderRoot.querySelector('dialog');
+    if (dialog) {
+      const shown = Boolean(this.#session.frame) || this.#session.state === 'loading';
+      if (shown && !dialog.open) dialog.showModal();
+      else if (!shown && dialog.open) dialog.close();
     }
-  }
-
-  /** Hands a protocol step to the debug log when `debug` is on; the token goes along to be redacted. */
-  #trace = (step: string, detail?: unknown): void => {
-    if (this.debug) trace(this, step, detail, this.#frame?.token);
-  };
-
-  #emit<K extends WinkWidgetEventName>(
-    type: K,
-    detail: WinkWidgetEventMap[K]['detail'],
-    callback?: CallbackName,
-  ): CustomEvent {
-    const event = new CustomEvent(type, {
-      detail: deepFreeze(detail),
-      bubbles: true,
-      composed: false,
-      cancelable: type === 'token-expired',
-    });
-    this.#trace('event', type);
-    this.dispatchEvent(event);
-    const handler = callback && this.callbacks?.[callback];
-    if (typeof handler === 'function') {
-      try {
-        (handler as (value: unknown) => void).call(this.callbacks, event.detail);
-      } catch (error) {
-        // Report like a throwing event listener would, without breaking the widget.
-        reportError(error);
-      }
-    }
-    return event;
-  }
-
-  #setState(state: WinkWidgetState): void {
-    if (state === this.#state) return;
-    this.#state = state;
-    this.setAttribute('state', state);
-    this.requestUpdate();
   }
 
   #onDialogCancel = (event: Event): void => {
@@ -429,7 +202,7 @@ export class WinkWidget extends LitElement {
 
   #onDialogClose = (): void => {
     // The browser may close a modal dialog by itself (a repeated Escape); follow it.
-    if (this.#session) this.close();
+    if (this.#session.live) this.close();
   };
 }
 
