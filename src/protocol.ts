@@ -130,6 +130,15 @@ export function isBridgeReady(data: unknown): data is BridgeReadyMessage {
   return isMessage(data) && data.wink === 'bridge-ready';
 }
 
+/**
+ * The protocol version a bridge of another version says `bridge-ready` with (absent in none so
+ * far, but it is said as it comes); undefined for this version's handshake and for anything
+ * that is not a handshake. A bridge page of every version says hello this way.
+ */
+export function otherBridgeVersion(data: unknown): { v: unknown } | undefined {
+  return isRecord(data) && data.wink === 'bridge-ready' && data.v !== PROTOCOL_VERSION ? { v: data.v } : undefined;
+}
+
 /** Reads a launch message, as the bridge receives it; undefined for anything else. */
 export function readLaunch(data: unknown): LaunchMessage | undefined {
   return isMessage(data) &&

@@ -6,6 +6,7 @@ import {
   deepFreeze,
   isBridgeReady,
   isCallbackName,
+  otherBridgeVersion,
   readCallback,
   readLaunch,
   readPortMessage,
@@ -28,6 +29,22 @@ describe('protocol: message envelopes', () => {
       { wink: 'opened', v: 1 },
     ]) {
       expect(isBridgeReady(data), JSON.stringify(data)).to.equal(false);
+    }
+  });
+
+  it('names the version of a handshake of another protocol version, and of nothing else', () => {
+    expect(otherBridgeVersion({ wink: 'bridge-ready', v: 2 })).to.deep.equal({ v: 2 });
+    expect(otherBridgeVersion({ wink: 'bridge-ready', v: '1' })).to.deep.equal({ v: '1' });
+    expect(otherBridgeVersion({ wink: 'bridge-ready' })).to.deep.equal({ v: undefined });
+    for (const data of [
+      null,
+      undefined,
+      'bridge-ready',
+      [],
+      { wink: 'bridge-ready', v: 1 },
+      { wink: 'opened', v: 2 },
+    ]) {
+      expect(otherBridgeVersion(data), JSON.stringify(data)).to.equal(undefined);
     }
   });
 

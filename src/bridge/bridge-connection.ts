@@ -3,7 +3,17 @@
  * hands it the launch message and a private `MessageChannel` port, and from then on listens on
  * that port only. Everything it passes on has been validated by the protocol module.
  */
-import { isBridgeReady, readPortMessage, type LaunchMessage, type PortMessage } from '../protocol.js';
+import {
+  PROTOCOL_VERSION,
+  isBridgeReady,
+  otherBridgeVersion,
+  readPortMessage,
+  type LaunchMessage,
+  type PortMessage,
+} from '../protocol.js';
+
+/** How the bridge can fail before the SDK answers. */
+export type BridgeFailure = 'BRIDGE_TIMEOUT' | 'BRIDGE_BLOCKED' | 'BRIDGE_VERSION_MISMATCH' | 'INVALID_OPTIONS';
 
 /** Why a window message was not taken for the handshake, for the debug log. */
 export type IgnoredReason = 'source' | 'origin' | 'protocol';
@@ -21,8 +31,11 @@ export interface BridgeConnectionOptions {
    */
   loadGrace?: number | undefined;
   onMessage(message: PortMessage): void;
-  /** The bridge did not come up in time, or the launch message could not be cloned. */
-  onFailure(code: 'BRIDGE_TIMEOUT' | 'BRIDGE_BLOCKED' | 'INVALID_OPTIONS', message: string): void;
+  /**
+   * The bridge did not come up in time, speaks another protocol version, or the launch message
+   * could not be cloned.
+   */
+  onFailure(code: BridgeFailure, message: string): void;
   /** Each step of the protocol, for the debug log. */
   trace: (step: 'frame' | 'ignored' | 'launch' | 'message', detail?: unknown) => void;
 }
@@ -66,7 +79,7 @@ export class BridgeConnection {
     }
   }
 
-  #fail(code: 'BRIDGE_TIMEOUT' | 'BRIDGE_BLOCKED' | 'INVALID_OPTIONS', message: string): void {
+  #fail(code: BridgeFailure, message: string): void {
     this.dispose();
     this.#options.onFailure(code, message);
   }
@@ -93,7 +106,18 @@ export class BridgeConnection {
           : isBridgeReady(event.data)
             ? undefined
             : 'protocol';
-    if (ignored) return trace('ignored', ignored);
+    if (ignored) {
+      // Our own frame, greeting in another version: a self-hosted bridge.html left behind by an
+      // upgrade. Said at once, instead of as a timeout.
+      const other = ignored === 'protocol' ? otherBridgeVersion(event.data) : undefined;
+      if (other) {
+        return this.#fail(
+          'BRIDGE_VERSION_MISMATCH',
+          `bridge is protocol v${String(other.v)}, element v${PROTOCOL_VERSION}: update the self-hosted bridge.html`,
+        );
+      }
+      return trace('ignored', ignored);
+    }
     removeEventListener('message', this.#onWindowMessage);
     this.#iframe.removeEventListener('load', this.#onFrameLoad);
     clearTimeout(this.#grace);
