@@ -24,13 +24,20 @@ export default {
   testsFinishTimeout: 180000,
   reporters: [defaultReporter(), summaryReporter()],
   middleware: [
-    // The demo server's API (simulator tokens), which the demo and framework example pages call.
-    demoApi({ smile: undefined }),
+    // The demo server's API (simulator tokens), which the demo and framework example pages call;
+    // its "real SDK" is a script that does not exist, on this server, as when Smile's cannot load.
+    demoApi({ smile: undefined, realSdkUrl: '/test/fixtures/no-such-sdk.js' }),
     // The shipped bridge page exactly as built, without the dev server's HTML transforms.
     async (context, next) => {
       if (context.path !== '/dist/bridge.html') return next();
       context.type = 'html';
       context.body = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+    },
+    // Where the README's simulator snippet says the simulator is served.
+    async (context, next) => {
+      if (context.path !== '/assets/wink-simulator.js') return next();
+      context.type = 'js';
+      context.body = await readFile(new URL('./dist/simulator.js', import.meta.url), 'utf8');
     },
     // `/test/redirect?to=URL`: lets a test send the bridge iframe to another origin.
     (context, next) => {

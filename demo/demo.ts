@@ -74,16 +74,51 @@ function open(modal: boolean) {
 
 const config = (await (await fetch('/demo/api/config')).json().catch(() => ({ sdk: 'simulator' }))) as {
   sdk: 'simulator' | 'smile';
+  /** Where the real SDK is loaded from: Smile's, unless the demo server was told otherwise. */
+  realSdkUrl?: string;
 };
-widget.tokenProvider = fetchLinkToken;
-if (config.sdk === 'smile') {
-  widget.sdkUrl = DEFAULT_SDK_URL;
-  setMode('Smile sandbox (real SDK)', true);
-} else {
+const REAL_SDK_URL = config.realSdkUrl ?? DEFAULT_SDK_URL;
+
+/** Back to the offline simulator, its tokens minted by the demo server. */
+function useSimulator(label = 'Offline simulator') {
+  widget.token = undefined;
+  widget.tokenProvider = fetchLinkToken;
   widget.sdkUrl = SIMULATOR_URL;
   widget.options = BASE_OPTIONS;
-  setMode('Offline simulator', false);
+  setMode(label, false);
 }
+
+if (config.sdk === 'smile') {
+  widget.tokenProvider = fetchLinkToken;
+  widget.sdkUrl = REAL_SDK_URL;
+  setMode('Smile sandbox (real SDK)', true);
+} else {
+  useSimulator();
+}
+
+/** True while the widget plays one of the simulator's scenarios. */
+const playingScenario = () => widget.options?.simulator !== undefined;
+
+// A scenario plays once. When it makes the token expire, the widget relaunches on a fresh token
+// with the plain flow, instead of replaying the expiry for ever.
+widget.addEventListener('token-expired', (event) => {
+  if (!playingScenario()) return;
+  event.preventDefault();
+  // A change of options relaunches once, and the launch asks tokenProvider for a fresh token.
+  widget.options = BASE_OPTIONS;
+});
+widget.addEventListener('widget-close', () => {
+  if (playingScenario()) widget.options = BASE_OPTIONS;
+});
+
+// A pasted token with a real SDK that cannot be reached (offline, blocked): say so, and go back to
+// the simulator rather than leave an empty widget behind.
+widget.addEventListener('widget-error', ({ detail }) => {
+  if (config.sdk !== 'simulator' || widget.sdkUrl === SIMULATOR_URL) return;
+  if (!['SDK_LOAD_FAILED', 'SDK_ERROR', 'BRIDGE_TIMEOUT'].includes(detail.code)) return;
+  widget.open = false;
+  useSimulator(`Offline simulator: the real SDK did not load (${detail.code})`);
+});
 
 for (const type of EVENTS) widget.addEventListener(type, logEvent as EventListener);
 new MutationObserver(() => ($('#state').textContent = widget.state)).observe(widget, { attributeFilter: ['state'] });
@@ -121,7 +156,7 @@ $<HTMLFormElement>('#paste-token').addEventListener('submit', (event) => {
   input.value = '';
   widget.tokenProvider = undefined;
   widget.options = undefined;
-  widget.sdkUrl = DEFAULT_SDK_URL;
+  widget.sdkUrl = REAL_SDK_URL;
   widget.token = token;
   setMode('Real SDK with a pasted token', true);
   if (!widget.open) open(widget.modal);

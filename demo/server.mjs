@@ -56,8 +56,12 @@ export function demoSettings(env = process.env) {
   return {
     smile,
     port: env.PORT ? Number(env.PORT) : undefined,
-    // Offline, the demo signs its own simulated webhooks, so it can make up a secret.
+    // Where the page loads the real SDK from: Smile's, unless SMILE_SDK_URL names a mirror.
+    realSdkUrl: env.SMILE_SDK_URL || undefined,
+    // Offline, the demo signs its own simulated webhooks, so it can make up a secret (and says so
+    // when it starts, so that requests signed by hand can use it).
     webhookSecret: env.SMILE_WEBHOOK_SECRET || (smile ? undefined : randomBytes(32).toString('hex')),
+    webhookSecretMadeUp: !env.SMILE_WEBHOOK_SECRET && !smile,
   };
 }
 
@@ -185,7 +189,7 @@ function webhookStream() {
 export function demoApi(settings) {
   return async (context, next) => {
     if (context.path === '/demo/api/config' && context.method === 'GET') {
-      context.body = { sdk: settings.smile ? 'smile' : 'simulator' };
+      context.body = { sdk: settings.smile ? 'smile' : 'simulator', realSdkUrl: settings.realSdkUrl };
       return;
     }
     if (context.path === '/demo/api/link-token' && context.method === 'POST') {
@@ -261,9 +265,11 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
     autoExitProcess: false,
   });
   port = server.config.port;
+  const url = `http://localhost:${port}/demo/`;
   return {
-    url: `http://localhost:${port}/demo/`,
+    url,
     sdk: settings.smile ? 'smile' : 'simulator',
+    startMessage: startMessage(url, settings),
     stop: async () => {
       stream.close();
       await server.stop();
@@ -271,15 +277,27 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { url, sdk } = await startDemoServer();
-  console.log(`\n  wink-widget demo: ${url}`);
-  console.log(
-    sdk === 'smile'
+/** What the demo says when it starts: where it is, what it runs on, and how webhooks reach it. */
+function startMessage(url, { smile, webhookSecret, webhookSecretMadeUp }) {
+  const webhooks = `POST ${url.replace('/demo/', '/webhooks/smile')}`;
+  return [
+    '',
+    `  wink-widget demo: ${url}`,
+    smile
       ? '  Link tokens: minted on Smile’s sandbox with SMILE_API_KEY / SMILE_API_SECRET; the real SDK runs.'
       : '  Running on the offline simulator. Set SMILE_API_KEY and SMILE_API_SECRET to mint real sandbox tokens.',
-  );
-  console.log(
-    `  Webhooks: POST ${url.replace('/demo/', '/webhooks/smile')}${process.env.SMILE_WEBHOOK_SECRET ? ', verified with SMILE_WEBHOOK_SECRET' : sdk === 'smile' ? ' (set SMILE_WEBHOOK_SECRET to verify them)' : ', fed by the simulated flows'}\n`,
-  );
+    !webhookSecret
+      ? `  Webhooks: ${webhooks}, answered 503 until SMILE_WEBHOOK_SECRET is set to your webhook's secret.`
+      : webhookSecretMadeUp
+        ? `  Webhooks: ${webhooks}, fed by the simulated flows and verified with a secret made up for this run:\n` +
+          `    ${webhookSecret}\n` +
+          '  Sign requests of your own with it (HMAC-SHA512 of the body, hex, in Smile-Signature), or set SMILE_WEBHOOK_SECRET.'
+        : `  Webhooks: ${webhooks}, verified with SMILE_WEBHOOK_SECRET.`,
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { startMessage: message } = await startDemoServer();
+  console.log(message);
 }

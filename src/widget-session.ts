@@ -285,7 +285,8 @@ export class WidgetSession implements ReactiveController {
    * the caller reports).
    */
   #finish(detail: CloseDetail | undefined, error?: WidgetErrorDetail): void {
-    const opener = this.#host.matches(':focus-within') && !this.#host.modal && this.#opener;
+    // The focus is inside when it is on the frame (`:focus-within` does not see through it everywhere).
+    const opener = this.#host.shadowRoot?.activeElement && !this.#host.modal && this.#opener;
     if (!this.#end('close', detail?.reason ?? 'error', error)) return;
     this.#host.open = false;
     // (A modal dialog gives the focus back by itself.) The opener may be gone, or be the body.

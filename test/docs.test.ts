@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import type { CustomElementDeclaration, Package } from 'custom-elements-manifest';
 import { WinkWidget } from '../src/index.js';
 import { SCENARIOS } from '../src/simulator/scenarios.js';
-import { mountWidget } from './support/widget.js';
+import { EventLog, mountWidget } from './support/widget.js';
 
 describe('README', () => {
   it('lists every simulator scenario with its description, in order', async () => {
@@ -39,5 +39,26 @@ describe('custom-elements.json', () => {
       .map((sheet) => sheet.cssText)
       .join('\n');
     for (const { name } of element.cssProperties!) expect(css).to.contain(`var(${name},`);
+  });
+});
+
+describe("the README's simulator snippet", () => {
+  it('shows the simulator as written, with no error', async () => {
+    const readme = await (await fetch('/README.md')).text();
+    const snippet = readme.split('<!-- simulator-snippet -->')[1]?.match(/```html\n([\s\S]*?)\n```/)?.[1];
+    expect(snippet, 'the README has the snippet').to.be.a('string');
+    const container = document.createElement('div');
+    document.body.append(container);
+    try {
+      container.innerHTML = snippet!;
+      const el = container.querySelector<WinkWidget>('wink-widget')!;
+      const log = new EventLog(el);
+      const screen = await log.until('ui-event', { timeout: 10000 });
+      expect(screen.detail.eventName).to.equal('ConsentPageOpened');
+      expect(log.of('widget-error')).to.have.length(0);
+      expect(el.state).to.equal('open');
+    } finally {
+      container.remove();
+    }
   });
 });

@@ -8,6 +8,8 @@ export interface NodeLikeRequest {
   method?: string | undefined;
   url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
+  /** True once the body has been read to its end: by a body parser, when one ran first. */
+  readableEnded?: boolean;
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -61,6 +63,20 @@ function bodyStream(request: NodeLikeRequest): { stream: ReadableStream<Uint8Arr
   return { stream, drop };
 }
 
+const json = (status: number, value: unknown) =>
+  new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+
+/**
+ * A body that something read before the receiver (`express.json()`): its raw bytes, which the
+ * signature is over, are gone, and waiting for them would hang. A 5xx, so that Smile sends the
+ * event again once the receiver is mounted right.
+ */
+const BODY_ALREADY_READ = {
+  error: 'BODY_ALREADY_READ',
+  message:
+    'The request body was read before the webhook receiver, most likely by a body parser such as express.json(): mount the receiver before any body parser.',
+};
+
 /** Answers Node's `(req, res)` with a fetch-style handler such as {@link createWebhookHandler}'s. Mount it before any body parser. */
 export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
@@ -68,6 +84,9 @@ export function toNodeHandler(
   return async (request, response) => {
     let answer: Response;
     const method = request.method ?? 'GET';
+    if (request.readableEnded && method !== 'GET' && method !== 'HEAD') {
+      return respond(response, json(500, BODY_ALREADY_READ));
+    }
     const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
     try {
       const headers = new Headers();
@@ -85,15 +104,16 @@ export function toNodeHandler(
         } as RequestInit),
       );
     } catch {
-      answer = new Response(JSON.stringify({ error: 'INTERNAL_ERROR' }), {
-        status: 500,
-        headers: { 'content-type': 'application/json' },
-      });
+      answer = json(500, { error: 'INTERNAL_ERROR' });
     }
     // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
     body?.drop();
-    if (response.headersSent) return;
-    response.writeHead(answer.status, Object.fromEntries(answer.headers));
-    response.end(new Uint8Array(await answer.arrayBuffer()));
+    await respond(response, answer);
   };
+}
+
+async function respond(response: NodeLikeResponse, answer: Response): Promise<void> {
+  if (response.headersSent) return;
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(new Uint8Array(await answer.arrayBuffer()));
 }

@@ -2,13 +2,20 @@
 // against a local fake of Smile's POST /users that this test starts itself. And its webhook
 // receiver, fed both by the simulated flows and by signed requests made here.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { SIMULATED_LOGIN_NAME, startDemoServer, webhooksFor } from '../../demo/server.mjs';
 import { eventSchemas, readSpec } from '../../scripts/webhook-spec.mjs';
+import { followOutput } from '../support/child-output.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import { freePort } from '../support/free-port.mjs';
 
 let browser;
 before(async () => {
@@ -311,4 +318,51 @@ describe('the demo server receives webhooks', () => {
       await server.stop();
     }
   });
+});
+
+describe('npm start, as a newcomer runs it', () => {
+  test('with no secret set, it prints the webhook secret it made up, and a request signed with it is received', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../demo/server.mjs', import.meta.url))], {
+      env: { ...noSmileCredentials, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const { printed } = followOutput(child, { timeout: 30000 });
+      const text = await printed((output) => /Sign requests of your own/.test(output), 'the webhook line');
+      const secret = text.match(/made up for this run:\n\s+([0-9a-f]{64})\n/)?.[1];
+      assert.ok(secret, `no secret printed:\n${text}`);
+      assert.match(text, /set SMILE_WEBHOOK_SECRET/);
+      const body = JSON.stringify({
+        id: 'evt_newcomer',
+        version: 1,
+        type: 'USER_CREATED',
+        createdAt: new Date().toISOString(),
+        data: { userId: 'usr_1' },
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/smile`, {
+        method: 'POST',
+        headers: { 'smile-signature': createHmac('sha512', secret).update(body).digest('hex') },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.equal(response.status, 200);
+    } finally {
+      child.kill();
+      await once(child, 'exit');
+    }
+  });
+});
+
+test('the demo page links every framework example', async () => {
+  const page = await readFile(new URL('../../demo/index.html', import.meta.url), 'utf8');
+  const nav = page.match(/<nav aria-label="Framework examples">([\s\S]*?)<\/nav>/)?.[1] ?? '';
+  const linked = [...nav.matchAll(/href="\.\/frameworks\/([\w-]+)\/"/g)].map((match) => match[1]).sort();
+  const frameworks = new URL('../../demo/frameworks/', import.meta.url);
+  const examples = [];
+  for (const entry of await readdir(frameworks, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(new URL(`${entry.name}/index.html`, frameworks))) examples.push(entry.name);
+  }
+  assert.ok(examples.includes('angular'));
+  assert.deepEqual(linked, examples.sort());
 });

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
+import { once } from 'node:events';
 import { connect } from 'node:net';
+import express from 'express';
 import { describe, test } from 'node:test';
 import { MemoryWebhookStore, createWebhookHandler, toNodeHandler } from '../../dist/webhooks/index.js';
 
@@ -252,5 +254,62 @@ describe('toNodeHandler behind node:http', () => {
       ]);
       assert.deepEqual(calls, ['evt_cut']);
     });
+  });
+});
+
+describe('toNodeHandler behind Express', () => {
+  /** Runs `use(port, calls)` against an Express app that `mount` sets up; the server is closed after. */
+  async function withApp(mount, use) {
+    const { handler, calls } = receiver();
+    const app = express();
+    mount(app, toNodeHandler(handler));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      await use(server.address().port, calls);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const deliver = async (port, raw) => {
+    const response = await fetch(`http://127.0.0.1:${port}/webhooks/smile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'smile-signature': sign(raw) },
+      body: raw,
+      // The bug this guards against was a request that hung: an answer must come at once.
+      signal: AbortSignal.timeout(3000),
+    });
+    return [response.status, await response.json()];
+  };
+
+  test('mounted before express.json(), it receives', async () => {
+    await withApp(
+      (app, receive) => {
+        app.post('/webhooks/smile', receive);
+        app.use(express.json());
+      },
+      async (port, calls) => {
+        assert.deepEqual(await deliver(port, body('evt_express')), [200, { received: true }]);
+        assert.deepEqual(calls, ['evt_express']);
+      },
+    );
+  });
+
+  test('mounted after express.json(), it answers at once with an error that says how to mount it', async () => {
+    await withApp(
+      (app, receive) => {
+        app.use(express.json());
+        app.post('/webhooks/smile', receive);
+      },
+      async (port, calls) => {
+        const [status, answer] = await deliver(port, body('evt_parsed'));
+        assert.equal(status, 500);
+        assert.equal(answer.error, 'BODY_ALREADY_READ');
+        assert.match(answer.message, /express\.json\(\)/);
+        assert.match(answer.message, /mount the receiver before any body parser/);
+        assert.deepEqual(calls, []);
+      },
+    );
   });
 });
