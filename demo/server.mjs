@@ -7,10 +7,10 @@
 // leaves this process.
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSimulatorToken } from '../dist/simulator/token.js';
-import { createWebhookHandler, toNodeHandler } from '../dist/webhooks/index.js';
+import { createWebhookHandler, signWebhook, toNodeHandler } from '../dist/webhooks/index.js';
 
 export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -149,7 +149,7 @@ export async function deliverWebhook(url, secret, type, data) {
     createdAt: new Date().toISOString(),
     data,
   });
-  const signature = createHmac('sha512', secret).update(body).digest('hex');
+  const signature = await signWebhook(body, secret);
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'smile-signature': signature },

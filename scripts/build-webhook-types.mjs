@@ -22,9 +22,11 @@ const pascal = (text) =>
  */
 let ctx;
 
-/** A JSDoc block from a schema's description, or nothing. */
-function doc(schema, depth) {
-  const text = schema.description?.trim().replace(/\*\//g, '*\\/').replace(/\s+/g, ' ');
+/** A JSDoc block from a schema's description and a note of ours, or nothing. */
+function doc(schema, depth, note = '') {
+  const text = [schema.description?.trim().replace(/\*\//g, '*\\/').replace(/\s+/g, ' '), note]
+    .filter(Boolean)
+    .join(' ');
   return text ? `${pad(depth)}/** ${text} */\n` : '';
 }
 
@@ -93,10 +95,22 @@ function objectType(schema, depth, path, hint) {
   const required = new Set(schema.required ?? []);
   for (const name of required) if (!(name in (schema.properties ?? {}))) ctx.undefinedRequired.push(`${path}.${name}`);
   if (properties.length === 0) return 'Record<string, unknown>';
-  const lines = properties.map(
-    ([name, property]) =>
-      `${doc(property, depth + 1)}${pad(depth + 1)}${key(name)}${required.has(name) ? '' : '?'}: ${tsType(property, depth + 1, `${path}.${name}`, name === 'items' ? hint : name)};`,
-  );
+  // The top of an event's data whose example the types admit (SPEC_SLIPS: `admitted`).
+  const admit = ctx.admit && path === ctx.admit.path ? ctx.admit : undefined;
+  for (const name of [...(admit?.optional ?? []), ...(admit?.nullable ?? [])]) {
+    if (!(name in (schema.properties ?? {}))) throw new Error(`${path} has no ${name} to admit its example for`);
+  }
+  const lines = properties.map(([name, property]) => {
+    const optional = !required.has(name) || admit?.optional.has(name);
+    let type = tsType(property, depth + 1, `${path}.${name}`, name === 'items' ? hint : name);
+    if (admit?.nullable.has(name) && !type.endsWith('| null')) type += ' | null';
+    const note = admit?.optional.has(name)
+      ? "(Required by the schema, but Smile's own example omits it.)"
+      : admit?.nullable.has(name)
+        ? "(Not nullable in the schema, but Smile's own example sends null.)"
+        : '';
+    return `${doc(property, depth + 1, note)}${pad(depth + 1)}${key(name)}${optional ? '?' : ''}: ${type};`;
+  });
   return `{\n${lines.join('\n')}\n${pad(depth)}}`;
 }
 
@@ -122,6 +136,14 @@ export function renderWebhookTypes(spec) {
     const title = schema.description ?? schema.title;
     out.push(`/** \`data\` of \`${type}\`: ${title.trim().replace(/\*\//g, '*\\/')} */`);
     ctx.nullableInWords = 0;
+    const slip = SPEC_SLIPS.examples[name];
+    ctx.admit = slip?.admitted
+      ? {
+          path: `${name}.data`,
+          optional: new Set(Object.keys(slip.missing ?? {})),
+          nullable: new Set(slip.nullForNonNullable ?? []),
+        }
+      : undefined;
     const body = tsType(schema.data, 0, `${name}.data`, dataName(name));
     if (ctx.nullableInWords !== (SPEC_SLIPS.nullableInWords[name] ?? 0)) {
       throw new Error(`${name} has ${ctx.nullableInWords} fields nullable in words only, not as SPEC_SLIPS says`);

@@ -3,13 +3,19 @@
  * Deno, Bun, Workers, Hono, Next route handlers, and Node through {@link toNodeHandler}. The data
  * path is one-directional: request → bounded body → verify → claim → `onEvent` → answer.
  */
-import { WebhookVerificationError, parseWebhook } from './parse.js';
+import { clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
+import { WebhookVerificationError, headerValue, parseWebhook } from './parse.js';
+import { socketAddress } from './socket-address.js';
 import { MemoryWebhookStore, type WebhookStore } from './store.js';
 import type { SmileWebhookEvent } from './types.js';
+import { secretList, type WebhookSecrets } from './verify.js';
 
 export interface WebhookHandlerOptions {
-  /** The webhook's secret, as registered with Smile. */
-  secret: string | ArrayBuffer | ArrayBufferView;
+  /**
+   * The webhook's secret, as registered with Smile; or several while a secret is rotated (a
+   * second webhook with the new secret, then the old one deleted): any one of them verifies.
+   */
+  secret: WebhookSecrets;
   /**
    * Handles one verified event, once. When it resolves the event is done (200); when it throws,
    * the claim is let go and the answer is 500, so that Smile's retry is handled.
@@ -25,6 +31,30 @@ export interface WebhookHandlerOptions {
   leaseMs?: number;
   /** How long a handled id is answered as a duplicate (default 24 hours). */
   doneTtlMs?: number;
+  /**
+   * Refuse events whose `createdAt` is older than this (default: `doneTtlMs` less one hour, or
+   * half of it when it is under two hours), so
+   * that a captured request replayed once its id is forgotten is not handled again. Smile's
+   * signature carries no timestamp; this is the only defence. `Infinity` turns it off.
+   */
+  maxEventAgeMs?: number;
+  /** Refuse events whose `createdAt` is more than this in the future (default five minutes). */
+  maxClockSkewMs?: number;
+  /**
+   * Answer only requests from these addresses: `SMILE_WEBHOOK_IPS`, Smile's one address. Off by
+   * default. A refused address gets 403 before its body is read.
+   */
+  allowedIps?: readonly string[];
+  /**
+   * The proxies in front of the receiver whose `X-Forwarded-For` is believed: how many hops, or
+   * their addresses. Never by default, since anyone can send that header.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The client address of a request, for runtimes that know it (Deno's `info.remoteAddr`, a
+   * platform's header); behind {@link toNodeHandler} the socket's is used without it.
+   */
+  clientIp?: (request: Request) => string | undefined;
   /** Told of each failure on the server's side: a throwing or slow `onEvent`, an unreachable store. */
   onError?: (error: unknown, event: SmileWebhookEvent | undefined) => void;
 }
@@ -32,12 +62,15 @@ export interface WebhookHandlerOptions {
 /** What the handler answers with, as `{ error }` in the JSON body of each refusal. */
 export type WebhookAnswerCode =
   | 'METHOD_NOT_ALLOWED'
+  | 'IP_NOT_ALLOWED'
   | 'BODY_TOO_LARGE'
   | 'BODY_UNREADABLE'
   | 'MISSING_SIGNATURE'
   | 'BAD_SIGNATURE'
   | 'INVALID_JSON'
   | 'INVALID_EVENT'
+  | 'EVENT_TOO_OLD'
+  | 'EVENT_IN_FUTURE'
   | 'IN_PROGRESS'
   | 'HANDLER_FAILED'
   | 'HANDLER_TIMEOUT'
@@ -48,15 +81,21 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_DONE_TTL_MS = 24 * 60 * 60 * 1000;
+/** How much shorter than the dedupe window the accepted age of an event is, for clock skew. */
+export const EVENT_AGE_MARGIN_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const STATUS: Record<WebhookAnswerCode, number> = {
   METHOD_NOT_ALLOWED: 405,
+  IP_NOT_ALLOWED: 403,
   BODY_TOO_LARGE: 413,
   BODY_UNREADABLE: 400,
   MISSING_SIGNATURE: 401,
   BAD_SIGNATURE: 401,
   INVALID_JSON: 400,
   INVALID_EVENT: 400,
+  EVENT_TOO_OLD: 400,
+  EVENT_IN_FUTURE: 400,
   IN_PROGRESS: 409,
   HANDLER_FAILED: 500,
   HANDLER_TIMEOUT: 503,
@@ -86,11 +125,25 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS,
     leaseMs = DEFAULT_LEASE_MS,
     doneTtlMs = DEFAULT_DONE_TTL_MS,
+    maxEventAgeMs = doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2),
+    maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS,
+    allowedIps,
+    trustProxy,
+    clientIp,
     onError,
   } = options;
   if (typeof onEvent !== 'function') throw new TypeError('createWebhookHandler needs an onEvent function');
-  if (secret == null || (typeof secret === 'string' && !secret))
-    throw new TypeError('createWebhookHandler needs the webhook secret');
+  try {
+    secretList(secret);
+  } catch {
+    throw new TypeError('createWebhookHandler needs the webhook secret (or a list of them while one is rotated)');
+  }
+  if (!(maxEventAgeMs < doneTtlMs) && maxEventAgeMs !== Infinity) {
+    throw new TypeError(
+      'maxEventAgeMs must be below doneTtlMs: a replay older than the dedupe window would be handled again',
+    );
+  }
+  const allowed = allowedIps && new Set(allowedIps.map(normalizeIp));
   const report = (error: unknown, event?: SmileWebhookEvent) => {
     try {
       onError?.(error, event);
@@ -101,6 +154,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
   const handle = async (request: Request): Promise<Response> => {
     if (request.method !== 'POST') return refuse('METHOD_NOT_ALLOWED', { allow: 'POST' });
+    if (allowed) {
+      const address = clientAddress(
+        clientIp ? clientIp(request) : socketAddress(request),
+        headerValue(request.headers, 'x-forwarded-for'),
+        trustProxy,
+      );
+      if (!address) report(new Error('allowedIps is set, but the request has no client address: pass clientIp'));
+      if (!address || !allowed.has(address)) {
+        await request.body?.cancel().catch(() => undefined);
+        return refuse('IP_NOT_ALLOWED');
+      }
+    }
     const body = await readBody(request, maxBodyBytes);
     if (body === 'too-large') return refuse('BODY_TOO_LARGE');
     if (body === 'unreadable') return refuse('BODY_UNREADABLE');
@@ -112,6 +177,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       if (error instanceof WebhookVerificationError) return refuse(error.code);
       throw error;
     }
+    // Smile signs no timestamp, so a captured request stays valid: refuse it once it is older than
+    // the time its id is remembered for.
+    const age = Date.now() - Date.parse(event.createdAt);
+    if (Number.isNaN(age)) return refuse('INVALID_EVENT');
+    if (age > maxEventAgeMs) return refuse('EVENT_TOO_OLD');
+    if (-age > maxClockSkewMs) return refuse('EVENT_IN_FUTURE');
 
     let claim;
     try {

@@ -3,7 +3,7 @@
  * receive signed webhooks with Web Crypto only (Node ≥ 20, Deno, Bun, edge workers). Never part
  * of the browser entry points.
  */
-export { verifySignature, type RawBody } from './verify.js';
+export { signWebhook, verifySignature, type RawBody, type WebhookSecret, type WebhookSecrets } from './verify.js';
 export {
   parseWebhook,
   headerValue,
@@ -18,10 +18,13 @@ export {
   DEFAULT_HANDLER_TIMEOUT_MS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  EVENT_AGE_MARGIN_MS,
   type WebhookAnswerCode,
   type WebhookHandlerOptions,
 } from './handler.js';
 export { toNodeHandler, type NodeLikeRequest, type NodeLikeResponse } from './node-handler.js';
+export { SMILE_WEBHOOK_IPS, clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
 export { MemoryWebhookStore, type MemoryWebhookStoreOptions, type WebhookClaim, type WebhookStore } from './store.js';
 export {
   redisWebhookStore,

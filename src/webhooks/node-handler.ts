@@ -3,8 +3,12 @@
  * fetch-style handler. It uses no Node module, so the webhooks entry stays runtime-agnostic.
  */
 
+import { setSocketAddress } from './socket-address.js';
+
 /** The part of Node's `IncomingMessage` the adapter reads. */
 export interface NodeLikeRequest {
+  /** Where the request comes from: the client, or the nearest proxy. */
+  socket?: { remoteAddress?: string | undefined } | undefined;
   method?: string | undefined;
   url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
@@ -94,15 +98,15 @@ export function toNodeHandler(
         for (const item of Array.isArray(value) ? value : [value])
           if (typeof item === 'string') headers.append(name, item);
       }
-      answer = await handler(
-        new Request(new URL(request.url ?? '/', 'http://localhost'), {
-          method,
-          headers,
-          body: body?.stream ?? null,
-          // Required by fetch for a streamed request body.
-          duplex: 'half',
-        } as RequestInit),
-      );
+      const fetchRequest = new Request(new URL(request.url ?? '/', 'http://localhost'), {
+        method,
+        headers,
+        body: body?.stream ?? null,
+        // Required by fetch for a streamed request body.
+        duplex: 'half',
+      } as RequestInit);
+      setSocketAddress(fetchRequest, request.socket?.remoteAddress);
+      answer = await handler(fetchRequest);
     } catch {
       answer = json(500, { error: 'INTERNAL_ERROR' });
     }

@@ -1,6 +1,6 @@
 /** Verifying and reading a webhook request in one step. */
 import type { SmileWebhookEvent } from './types.js';
-import { toBytes, verifySignature, type RawBody } from './verify.js';
+import { toBytes, verifySignature, type RawBody, type WebhookSecrets } from './verify.js';
 
 export const SIGNATURE_HEADER = 'smile-signature';
 
@@ -44,14 +44,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Verifies the request's `Smile-Signature` over the exact raw body, then reads the event.
+ * Verifies the request's `Smile-Signature` over the exact raw body (under `secret`, or any one of
+ * several while a secret is rotated), then reads the event.
  * Throws a {@link WebhookVerificationError}: `MISSING_SIGNATURE`, `BAD_SIGNATURE`,
  * `INVALID_JSON` or `INVALID_EVENT`. Nothing is parsed before the signature checks out.
  */
 export async function parseWebhook(
   rawBody: RawBody,
   headers: WebhookHeaders,
-  secret: string | ArrayBuffer | ArrayBufferView,
+  secret: WebhookSecrets,
 ): Promise<SmileWebhookEvent> {
   const signature = headerValue(headers, SIGNATURE_HEADER);
   if (!signature?.trim())

@@ -126,11 +126,12 @@ export interface TaskFinishedData {
   taskType?: string;
   /** The task status. */
   status?: "SUCCEEDED" | "FAILED" | (string & {});
-  /** If status = FAILURE, this field has value. */
-  errorCode?: string;
+  /** If status = FAILURE, this field has value. (Not nullable in the schema, but Smile's own example sends null.) */
+  errorCode?: string | null;
   /** The providers this account associated to */
   providers: string[];
-  datapoints: Array<"IDENTITIES" | "TRANSACTIONS" | "RATINGS" | "EMPLOYMENTS" | "DOCUMENTS" | "INCOMES" | "CONTRIBUTIONS" | "EINCOMES" | "LIABILITIES" | "LINK" | "INSIGHTS" | (string & {})>;
+  /** (Required by the schema, but Smile's own example omits it.) */
+  datapoints?: Array<"IDENTITIES" | "TRANSACTIONS" | "RATINGS" | "EMPLOYMENTS" | "DOCUMENTS" | "INCOMES" | "CONTRIBUTIONS" | "EINCOMES" | "LIABILITIES" | "LINK" | "INSIGHTS" | (string & {})>;
   payload?: SmilePayload;
 }
 
@@ -144,11 +145,12 @@ export interface AccountSyncTaskFinishedData {
   sourceType: "ACCOUNT" | "UPLOAD" | "ARCHIVE" | "SOCIAL_SECURITY" | (string & {}) | null;
   /** The providers this account associated to */
   providers: string[];
-  /** the status of the task */
-  status: "SUCCEEDED" | "FAILED" | (string & {});
-  /** Account CDS status */
-  monitorStatus: "ACTIVE" | "USER_ACTION_REQUIRED" | "UNSUPPORTED" | "CUSTOMER_DISABLED" | (string & {});
-  datapoints: Array<"IDENTITIES" | "TRANSACTIONS" | "RATINGS" | "EMPLOYMENTS" | "DOCUMENTS" | "INCOMES" | "CONTRIBUTIONS" | "EINCOMES" | "LIABILITIES" | "LINK" | "INSIGHTS" | (string & {})>;
+  /** the status of the task (Required by the schema, but Smile's own example omits it.) */
+  status?: "SUCCEEDED" | "FAILED" | (string & {});
+  /** Account CDS status (Required by the schema, but Smile's own example omits it.) */
+  monitorStatus?: "ACTIVE" | "USER_ACTION_REQUIRED" | "UNSUPPORTED" | "CUSTOMER_DISABLED" | (string & {});
+  /** (Required by the schema, but Smile's own example omits it.) */
+  datapoints?: Array<"IDENTITIES" | "TRANSACTIONS" | "RATINGS" | "EMPLOYMENTS" | "DOCUMENTS" | "INCOMES" | "CONTRIBUTIONS" | "EINCOMES" | "LIABILITIES" | "LINK" | "INSIGHTS" | (string & {})>;
   payload?: SmilePayload;
 }
 

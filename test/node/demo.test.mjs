@@ -3,7 +3,6 @@
 // receiver, fed both by the simulated flows and by signed requests made here.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -12,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { SIMULATED_LOGIN_NAME, startDemoServer, webhooksFor } from '../../demo/server.mjs';
+import { signWebhook } from '../../dist/webhooks/index.js';
 import { eventSchemas, readSpec } from '../../scripts/webhook-spec.mjs';
 import { followOutput } from '../support/child-output.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
@@ -207,13 +207,13 @@ describe('the demo server receives webhooks', () => {
   });
 
   const webhookSecret = 'whsec_demo_91c2';
-  const sign = (body) => createHmac('sha512', webhookSecret).update(body).digest('hex');
+  const sign = (body) => signWebhook(body, webhookSecret);
   const envelope = (id) =>
     JSON.stringify({
       id,
       version: 1,
       type: 'EMPLOYMENTS_ADDED',
-      createdAt: '2026-11-22T10:00:00Z',
+      createdAt: new Date().toISOString(),
       data: { userId: 'usr_demo', accountId: 'acc_1', count: 1, providers: ['northwind'] },
     });
 
@@ -261,27 +261,36 @@ describe('the demo server receives webhooks', () => {
       assert.deepEqual((await post(body))[0], 401);
       assert.equal((await post(body))[1].error, 'MISSING_SIGNATURE');
       assert.deepEqual(
-        await post(body, { 'smile-signature': sign(`${body} `) }).then(([status, reply]) => [status, reply.error]),
+        await post(body, { 'smile-signature': await sign(`${body} `) }).then(([status, reply]) => [
+          status,
+          reply.error,
+        ]),
         [401, 'BAD_SIGNATURE'],
       );
       assert.deepEqual(
-        await post('{"id":', { 'smile-signature': sign('{"id":') }).then(([status, reply]) => [status, reply.error]),
+        await post('{"id":', { 'smile-signature': await sign('{"id":') }).then(([status, reply]) => [
+          status,
+          reply.error,
+        ]),
         [400, 'INVALID_JSON'],
       );
       assert.deepEqual(
-        await post('{"id":"x"}', { 'smile-signature': sign('{"id":"x"}') }).then(([status, reply]) => [
+        await post('{"id":"x"}', { 'smile-signature': await sign('{"id":"x"}') }).then(([status, reply]) => [
           status,
           reply.error,
         ]),
         [400, 'INVALID_EVENT'],
       );
-      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true }]);
+      assert.deepEqual(await post(body, { 'Smile-Signature': await sign(body) }), [200, { received: true }]);
       // Smile's retry of the same event: acknowledged, not processed again.
-      assert.deepEqual(await post(body, { 'Smile-Signature': sign(body) }), [200, { received: true, duplicate: true }]);
+      assert.deepEqual(await post(body, { 'Smile-Signature': await sign(body) }), [
+        200,
+        { received: true, duplicate: true },
+      ]);
       assert.equal((await fetch(endpoint)).status, 405);
       await page.waitForSelector('#log li[data-webhook="EMPLOYMENTS_ADDED"]', { timeout: 5000 });
       // The second marker arrives after the first, so once it shows, the retry has had its chance to show too.
-      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': sign(envelope('et-demo-2')) }), [
+      assert.deepEqual(await post(envelope('et-demo-2'), { 'smile-signature': await sign(envelope('et-demo-2')) }), [
         200,
         { received: true },
       ]);
@@ -342,7 +351,7 @@ describe('npm start, as a newcomer runs it', () => {
       });
       const response = await fetch(`http://127.0.0.1:${port}/webhooks/smile`, {
         method: 'POST',
-        headers: { 'smile-signature': createHmac('sha512', secret).update(body).digest('hex') },
+        headers: { 'smile-signature': await signWebhook(body, secret) },
         body,
         signal: AbortSignal.timeout(5000),
       });

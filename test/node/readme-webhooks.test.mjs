@@ -3,13 +3,13 @@
 // redis-server.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { followOutput } from '../support/child-output.mjs';
 import { freePort } from '../support/free-port.mjs';
 import { startRedis } from '../support/redis-server.mjs';
+import { signWebhook } from '../../dist/webhooks/index.js';
 
 const root = new URL('../../', import.meta.url);
 const readme = await readFile(new URL('README.md', root), 'utf8');
@@ -18,10 +18,10 @@ const body = JSON.stringify({
   id: 'et-readme-1',
   version: 1,
   type: 'ACCOUNT_CONNECTED',
-  createdAt: '2026-11-22T10:00:00Z',
+  createdAt: new Date().toISOString(),
   data: { userId: 'u', accountId: 'a', loginName: 'l', providers: ['p'] },
 });
-const signature = createHmac('sha512', secret).update(body).digest('hex');
+const signature = await signWebhook(body, secret);
 
 /** The first js code block after `heading`, written where it can import 'wink-widget/webhooks' by name. */
 async function snippet(heading, name) {

@@ -1,26 +1,29 @@
 // createWebhookHandler's contract, as a fetch-style handler and behind Node's http server through
 // toNodeHandler: each status it answers, the claim around onEvent, and hostile input.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import express from 'express';
 import { describe, test } from 'node:test';
-import { MemoryWebhookStore, createWebhookHandler, toNodeHandler } from '../../dist/webhooks/index.js';
+import { MemoryWebhookStore, createWebhookHandler, signWebhook, toNodeHandler } from '../../dist/webhooks/index.js';
 
 const secret = 'whsec_handler_5e';
-const sign = (raw) => createHmac('sha512', secret).update(raw).digest('hex');
+const sign = (raw) => signWebhook(raw, secret);
 const body = (id = 'evt_1') =>
   JSON.stringify({
     id,
     version: 1,
     type: 'ARCHIVE_STARTED',
-    createdAt: '2026-11-29T10:00:00Z',
+    createdAt: new Date().toISOString(),
     data: { userId: 'usr_1', archiveId: 'arc_1' },
   });
-const post = (raw, headers = { 'smile-signature': sign(raw) }) =>
-  new Request('https://receiver.test/webhooks/smile', { method: 'POST', headers, body: raw });
+const post = async (raw, headers) =>
+  new Request('https://receiver.test/webhooks/smile', {
+    method: 'POST',
+    headers: headers ?? { 'smile-signature': await sign(raw) },
+    body: raw,
+  });
 
 /** A handler that records each onEvent call; `behave(event)` decides what onEvent does. */
 function receiver(behave = () => undefined, options = {}) {
@@ -36,7 +39,7 @@ function receiver(behave = () => undefined, options = {}) {
     ...options,
   });
   const answer = async (request) => {
-    const response = await handler(request);
+    const response = await handler(await request);
     return [response.status, await response.json()];
   };
   return { handler, answer, calls, errors };
@@ -65,7 +68,7 @@ describe('createWebhookHandler', () => {
   test('401 for a missing or bad signature, 400 for a body that is not an event', async () => {
     const { answer, calls } = receiver();
     assert.deepEqual(await answer(post(body(), {})), [401, { error: 'MISSING_SIGNATURE' }]);
-    assert.deepEqual(await answer(post(body(), { 'smile-signature': sign('other') })), [
+    assert.deepEqual(await answer(post(body(), { 'smile-signature': await sign('other') })), [
       401,
       { error: 'BAD_SIGNATURE' },
     ]);
@@ -120,7 +123,7 @@ describe('createWebhookHandler', () => {
 
   test('413 for a body over maxBodyBytes, declared or not, read no further than the bound', async () => {
     const { answer } = receiver(undefined, { maxBodyBytes: 1000 });
-    assert.deepEqual(await answer(post('x'.repeat(1001), { 'smile-signature': sign('x') })), [
+    assert.deepEqual(await answer(post('x'.repeat(1001), { 'smile-signature': await sign('x') })), [
       413,
       { error: 'BODY_TOO_LARGE' },
     ]);
@@ -139,10 +142,13 @@ describe('createWebhookHandler', () => {
   test('hostile input: non-UTF-8 bytes, a repeated or non-string signature header, a broken stream', async () => {
     const { handler, answer, calls } = receiver();
     const bytes = Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","version":1}')]);
-    assert.deepEqual(await answer(post(bytes, { 'smile-signature': sign(bytes) })), [400, { error: 'INVALID_JSON' }]);
+    assert.deepEqual(await answer(post(bytes, { 'smile-signature': await sign(bytes) })), [
+      400,
+      { error: 'INVALID_JSON' },
+    ]);
     const repeated = new Headers();
-    repeated.append('smile-signature', sign(body()));
-    repeated.append('smile-signature', sign(body()));
+    repeated.append('smile-signature', await sign(body()));
+    repeated.append('smile-signature', await sign(body()));
     assert.deepEqual(await answer(post(body(), repeated)), [401, { error: 'BAD_SIGNATURE' }]);
     const broken = new ReadableStream({ start: (controller) => controller.error(new Error('connection reset')) });
     const response = await handler(
@@ -196,21 +202,21 @@ describe('toNodeHandler behind node:http', () => {
   test('handles, dedupes and refuses as the fetch-style handler does', async () => {
     await withServer(async (port, calls) => {
       const raw = body();
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': await sign(raw) }, payload: raw }), [
         200,
         { received: true },
       ]);
-      assert.deepEqual(await send(port, { headers: { 'Smile-Signature': sign(raw) }, payload: raw }), [
+      assert.deepEqual(await send(port, { headers: { 'Smile-Signature': await sign(raw) }, payload: raw }), [
         200,
         { received: true, duplicate: true },
       ]);
       assert.deepEqual(await send(port, { method: 'GET' }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
       assert.deepEqual(await send(port, { method: 'PUT', payload: raw }), [405, { error: 'METHOD_NOT_ALLOWED' }]);
       // Node joins a repeated header into one value, which is no signature.
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': [sign(raw), sign(raw)] }, payload: raw }), [
-        401,
-        { error: 'BAD_SIGNATURE' },
-      ]);
+      assert.deepEqual(
+        await send(port, { headers: { 'smile-signature': [await sign(raw), await sign(raw)] }, payload: raw }),
+        [401, { error: 'BAD_SIGNATURE' }],
+      );
       assert.deepEqual(await send(port, { payload: raw }), [401, { error: 'MISSING_SIGNATURE' }]);
       assert.deepEqual(calls, ['evt_1']);
     });
@@ -219,7 +225,7 @@ describe('toNodeHandler behind node:http', () => {
   test('a 10 MB body is refused with 413 at the default bound, and the answer reaches the client', async () => {
     await withServer(async (port, calls) => {
       const huge = `{"id":"evt_big","data":"${'x'.repeat(10 * 1024 * 1024)}"}`;
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(huge) }, payload: huge }), [
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': await sign(huge) }, payload: huge }), [
         413,
         { error: 'BODY_TOO_LARGE' },
       ]);
@@ -236,10 +242,11 @@ describe('toNodeHandler behind node:http', () => {
   test('a body truncated by a client that goes away is never handled, and the server lives on', async () => {
     await withServer(async (port, calls) => {
       const raw = body('evt_cut');
+      const signature = await sign(raw);
       await new Promise((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => {
           socket.write(
-            `POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${sign(raw)}\r\n\r\n${raw.slice(0, 40)}`,
+            `POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${signature}\r\n\r\n${raw.slice(0, 40)}`,
           );
           socket.end();
         });
@@ -248,7 +255,7 @@ describe('toNodeHandler behind node:http', () => {
         socket.resume();
       });
       // The server still answers, and the cut event was never handled.
-      assert.deepEqual(await send(port, { headers: { 'smile-signature': sign(raw) }, payload: raw }), [
+      assert.deepEqual(await send(port, { headers: { 'smile-signature': await sign(raw) }, payload: raw }), [
         200,
         { received: true },
       ]);
@@ -275,7 +282,7 @@ describe('toNodeHandler behind Express', () => {
   const deliver = async (port, raw) => {
     const response = await fetch(`http://127.0.0.1:${port}/webhooks/smile`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'smile-signature': sign(raw) },
+      headers: { 'content-type': 'application/json', 'smile-signature': await sign(raw) },
       body: raw,
       // The bug this guards against was a request that hung: an answer must come at once.
       signal: AbortSignal.timeout(3000),

@@ -3,12 +3,11 @@
 // of four receiver processes, and a receiver killed while handling.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { redisWebhookStore } from '../../dist/webhooks/index.js';
+import { redisWebhookStore, signWebhook } from '../../dist/webhooks/index.js';
 import { followOutput } from '../support/child-output.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 
@@ -34,10 +33,10 @@ const body = (id) =>
     id,
     version: 1,
     type: 'ACCOUNT_CONNECTED',
-    createdAt: '2026-11-29T10:00:00Z',
+    createdAt: new Date().toISOString(),
     data: { userId: 'usr_1', accountId: `acc_${id}`, loginName: 'login', providers: ['northwind'] },
   });
-const sign = (raw) => createHmac('sha512', secret).update(raw).digest('hex');
+const sign = (raw) => signWebhook(raw, secret);
 
 /** One receiver process; `lines()` is what it printed, `until(line)` waits for a line (bounded). */
 async function startReceiver(env) {
@@ -66,7 +65,7 @@ async function deliver(port, id) {
   const raw = body(id);
   const response = await fetch(`http://127.0.0.1:${port}/webhooks/smile`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'smile-signature': sign(raw) },
+    headers: { 'content-type': 'application/json', 'smile-signature': await sign(raw) },
     body: raw,
   });
   return { status: response.status, answer: await response.json() };

@@ -3,20 +3,19 @@
 // each known slip of the spec fails as written and passes once corrected.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { OUTPUT, renderWebhookTypes } from '../../scripts/build-webhook-types.mjs';
 import { SPEC_SLIPS, eventSchemas, readSpec, specEventTypes } from '../../scripts/webhook-spec.mjs';
-import { SMILE_WEBHOOK_TYPES, isKnownWebhookType, parseWebhook } from '../../dist/webhooks/index.js';
+import { SMILE_WEBHOOK_TYPES, isKnownWebhookType, parseWebhook, signWebhook } from '../../dist/webhooks/index.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = readSpec();
 const secret = 'whsec_spec_examples';
-const sign = (body) => createHmac('sha512', secret).update(body).digest('hex');
+const sign = (body) => signWebhook(body, secret);
 
 /** Every example of the spec, with its schema's name and the event type its schema is for. */
 const examples = eventSchemas(spec).flatMap(([type, name, schema]) =>
@@ -78,7 +77,7 @@ test('every example in the spec parses with parseWebhook, as the type its schema
   assert.ok(examples.length >= 34, `only ${examples.length} examples`);
   for (const { type, name, example } of examples) {
     const body = JSON.stringify(example);
-    const event = await parseWebhook(body, { 'smile-signature': sign(body) }, secret);
+    const event = await parseWebhook(body, { 'smile-signature': await sign(body) }, secret);
     assert.deepEqual(event, example, name);
     const expected = SPEC_SLIPS.examples[name]?.wrongType ?? type;
     assert.equal(event.type, expected, name);
@@ -93,7 +92,10 @@ test('every example type-checks against SmileWebhookEvent; each slip fails as wr
     const slip = slipsOf(entry);
     if (slip) {
       slips++;
-      lines.push(`// @ts-expect-error ${entry.name}: ${slip.reasons.join('; ')}`);
+      // The types admit some slips (SPEC_SLIPS: `admitted`): those examples type-check as written.
+      if (!SPEC_SLIPS.examples[entry.name].admitted) {
+        lines.push(`// @ts-expect-error ${entry.name}: ${slip.reasons.join('; ')}`);
+      }
       lines.push(`export const asWritten${index}: SmileWebhookEvent = ${JSON.stringify(entry.example)};`);
       lines.push(`export const corrected${index}: SmileWebhookEvent = ${JSON.stringify(slip.fixed)};`);
     } else {
@@ -132,7 +134,7 @@ test('a type the spec does not list still parses, as a generic event', async () 
     createdAt: '2026-11-29T00:00:00Z',
     data: { x: 1 },
   });
-  const event = await parseWebhook(body, { 'smile-signature': sign(body) }, secret);
+  const event = await parseWebhook(body, { 'smile-signature': await sign(body) }, secret);
   assert.equal(event.type, 'SOMETHING_NEW');
   assert.equal(isKnownWebhookType(event.type), false);
 });

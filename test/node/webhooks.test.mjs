@@ -19,7 +19,7 @@ const event = {
   id: 'et-123abc456def789abc123def456abc78',
   version: 1,
   type: 'ACCOUNT_CONNECTED',
-  createdAt: '2026-11-22T09:30:24Z',
+  createdAt: new Date().toISOString(),
   data: { userId: 'usr_1', accountId: 'acc_1', loginName: 'ünïcödé ✓', providers: ['northwind'] },
 };
 // Serialised the way a server might send it: spaced, so that re-serialising changes the bytes.
