@@ -32,6 +32,11 @@ export interface WebhookHandlerOptions {
   /** How long a handled id is answered as a duplicate (default 24 hours). */
   doneTtlMs?: number;
   /**
+   * How long one step of the store may take before the answer is 503 `STORE_UNAVAILABLE`
+   * (default 1 s), so that a Redis that is down is answered at once, not when the client gives up.
+   */
+  storeTimeoutMs?: number;
+  /**
    * Refuse events whose `createdAt` is older than this (default: `doneTtlMs` less one hour, or
    * half of it when it is under two hours), so
    * that a captured request replayed once its id is forgotten is not handled again. Smile's
@@ -81,6 +86,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_DONE_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_STORE_TIMEOUT_MS = 1000;
 /** How much shorter than the dedupe window the accepted age of an event is, for clock skew. */
 export const EVENT_AGE_MARGIN_MS = 60 * 60 * 1000;
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -125,6 +131,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS,
     leaseMs = DEFAULT_LEASE_MS,
     doneTtlMs = DEFAULT_DONE_TTL_MS,
+    storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
     maxEventAgeMs = doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2),
     maxClockSkewMs = DEFAULT_MAX_CLOCK_SKEW_MS,
     allowedIps,
@@ -186,7 +193,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
     let claim;
     try {
-      claim = await store.claim(event.id, leaseMs);
+      claim = await bounded(store.claim(event.id, leaseMs), storeTimeoutMs, 'claim');
     } catch (error) {
       report(error, event);
       return refuse('STORE_UNAVAILABLE');
@@ -196,9 +203,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
     const { token } = claim;
     const finish = (handled: boolean) =>
-      (handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token)).catch((error: unknown) =>
-        report(error, event),
-      );
+      bounded(
+        handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token),
+        storeTimeoutMs,
+        handled ? 'complete' : 'release',
+      ).catch((error: unknown) => report(error, event));
     const handling = Promise.resolve()
       .then(() => onEvent(event))
       .then(
@@ -227,6 +236,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       return refuse('INTERNAL_ERROR');
     }
   };
+}
+
+/** A store step, or its failure once it has taken longer than `ms`. */
+function bounded<T>(step: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The webhook store's ${name} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([step, late]).finally(() => clearTimeout(timer));
 }
 
 /** The body's bytes, read with a bound: never more than `max` bytes are held. */

@@ -19,6 +19,7 @@ export {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_CLOCK_SKEW_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
   EVENT_AGE_MARGIN_MS,
   type WebhookAnswerCode,
   type WebhookHandlerOptions,

@@ -128,3 +128,31 @@ test('two instances of the Redis receiver share one Redis: an event sent to both
     await redis.stop();
   }
 });
+
+test('the README Redis receiver answers 503 within a second while Redis is down, stays up, and recovers by itself', async () => {
+  let redis = await startRedis();
+  const file = await snippet('#### Several instances: Redis', 'redis-receiver-outage.mjs');
+  const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
+  try {
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
+    await redis.kill();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const started = performance.now();
+      assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [503, { error: 'STORE_UNAVAILABLE' }]);
+      assert.ok(performance.now() - started < 1500, `answered in ${Math.round(performance.now() - started)} ms`);
+    }
+    // The process lived through the client's errors; Redis comes back on the same port.
+    redis = await startRedis({ port: redis.port });
+    // Smile retries; so does this, bounded. The new Redis is empty, so the event is new to it.
+    let answer;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      answer = await receiver.post({ 'smile-signature': signature });
+      if (answer[0] !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.deepEqual(answer, [200, { received: true }]);
+  } finally {
+    await receiver.stop();
+    await redis.stop();
+  }
+});

@@ -5,9 +5,12 @@ import { freePort } from './free-port.mjs';
 
 const START_TIMEOUT_MS = 10000;
 
-/** Starts redis-server and resolves once it accepts connections, with its URL and a `stop()`. */
-export async function startRedis() {
-  const port = await freePort();
+/**
+ * Starts redis-server (on `port`, to start one again where another was) and resolves once it
+ * accepts connections, with its URL, `stop()` and `kill()` (SIGKILL, as a crash).
+ */
+export async function startRedis({ port: wanted } = {}) {
+  const port = wanted ?? (await freePort());
   const child = spawn(
     process.env.REDIS_SERVER_PATH ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
@@ -43,5 +46,6 @@ export async function startRedis() {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: () => (child.kill('SIGTERM'), exited),
+    kill: () => (child.kill('SIGKILL'), exited),
   };
 }
