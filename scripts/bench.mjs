@@ -5,7 +5,8 @@
 // - launch: `open` to `widget-open` with an SDK whose open() does nothing, against Smile's
 //   quickstart (a sandboxed srcdoc page that loads the SDK and opens it);
 // - heap: 1,000 open/close cycles, forced GC before and after (Chromium only);
-// - sizes, from `npm run size`, next to the peers' published figures.
+// - sizes, from `npm run size`, next to the peers' published figures;
+// - webhooks, in Node: the receiver against a plain node:crypto receiver (scripts/bench-webhooks.mjs).
 // Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
 // the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
 // Firefox ESR (no heap row there); `--trials=N` sets the trials per measure.
@@ -16,6 +17,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
+import { benchWebhooks } from './bench-webhooks.mjs';
 import { measure } from './size.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -133,6 +135,15 @@ async function main() {
       heap = { growth: (await used()) - before, ...left };
       await page.close();
     }
+
+    // The server half, in this process: the receiver against a plain node:crypto receiver.
+    const webhooks = await benchWebhooks(TRIALS);
+    rows.push([
+      `webhook receiver in process (µs a delivery, ${webhooks.deliveries.toLocaleString('en')} deliveries)`,
+      webhooks.ours,
+      webhooks.plain,
+      1.3,
+    ]);
 
     const sizes = await measure();
     const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;

@@ -1,7 +1,7 @@
 /**
  * `wink-widget/webhooks`: the server half of Smile's event notifications. Verify, type and
- * receive signed webhooks with Web Crypto only (Node ≥ 20, Deno, Bun, edge workers). Never part
- * of the browser entry points.
+ * receive signed webhooks in Node ≥ 20 (through node:crypto), Deno, Bun and edge workers (through
+ * Web Crypto). Never part of the browser entry points.
  */
 export { signWebhook, verifySignature, type RawBody, type WebhookSecret, type WebhookSecrets } from './verify.js';
 export {
