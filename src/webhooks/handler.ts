@@ -4,9 +4,10 @@
  * path is one-directional: request → bounded body → verify → claim → `onEvent` → answer.
  */
 import { clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
+import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, webhookJobId, type WebhookQueue } from './inbox.js';
 import { WebhookVerificationError, headerValue, parseWebhook } from './parse.js';
 import { socketAddress } from './socket-address.js';
-import { MemoryWebhookStore, type WebhookStore } from './store.js';
+import { MemoryWebhookStore, newClaimToken, type WebhookStore } from './store.js';
 import type { SmileWebhookEvent } from './types.js';
 import { secretList, type WebhookSecrets } from './verify.js';
 
@@ -17,10 +18,21 @@ export interface WebhookHandlerOptions {
    */
   secret: WebhookSecrets;
   /**
-   * Handles one verified event, once. When it resolves the event is done (200); when it throws,
-   * the claim is let go and the answer is 500, so that Smile's retry is handled.
+   * Handles one verified event, once, inside the request (the synchronous mode). When it
+   * resolves the event is done (200); when it throws, the claim is let go and the answer is 500,
+   * so that Smile's retry is handled. Give either this or `queue`.
    */
-  onEvent: (event: SmileWebhookEvent) => unknown;
+  onEvent?: (event: SmileWebhookEvent) => unknown;
+  /**
+   * The durable inbox: a BullMQ `Queue` of yours. A verified event is added as a job, and the
+   * answer is 200 once Redis holds it; a `Worker` with {@link webhookProcessor} handles it, with
+   * retries for far longer than Smile's. Give either this or `onEvent`.
+   */
+  queue?: WebhookQueue;
+  /** With `queue`: how often a job runs before it stays failed, the dead letter (default 15). */
+  jobAttempts?: number;
+  /** With `queue`: the first retry's delay, doubling after (default 8 s; about 36 h in all). */
+  jobBackoffMs?: number;
   /** Where handled ids are kept; default: a bounded {@link MemoryWebhookStore} of this process. */
   store?: WebhookStore;
   /** The largest body accepted, in bytes (default 1 MB); a larger one is 413, and is never buffered. */
@@ -126,6 +138,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const {
     secret,
     onEvent,
+    queue,
+    jobAttempts = DEFAULT_JOB_ATTEMPTS,
+    jobBackoffMs = DEFAULT_JOB_BACKOFF_MS,
     store = new MemoryWebhookStore(),
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS,
@@ -139,7 +154,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     clientIp,
     onError,
   } = options;
-  if (typeof onEvent !== 'function') throw new TypeError('createWebhookHandler needs an onEvent function');
+  if ((typeof onEvent === 'function') === Boolean(queue)) {
+    throw new TypeError('createWebhookHandler needs either an onEvent function or a queue (the durable inbox)');
+  }
   try {
     secretList(secret);
   } catch {
@@ -191,6 +208,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     if (age > maxEventAgeMs) return refuse('EVENT_TOO_OLD');
     if (-age > maxClockSkewMs) return refuse('EVENT_IN_FUTURE');
 
+    if (queue) return enqueue(queue, event);
+
     let claim;
     try {
       claim = await bounded(store.claim(event.id, leaseMs), storeTimeoutMs, 'claim');
@@ -209,7 +228,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
         handled ? 'complete' : 'release',
       ).catch((error: unknown) => report(error, event));
     const handling = Promise.resolve()
-      .then(() => onEvent(event))
+      .then(() => onEvent!(event))
       .then(
         () => finish(true).then(() => 'handled' as const),
         (error: unknown) => {
@@ -226,6 +245,43 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     // Still running: it keeps its claim, and settles it (done or let go) when it ends.
     report(new Error(`onEvent took longer than ${handlerTimeoutMs} ms`), event);
     return refuse('HANDLER_TIMEOUT');
+  };
+
+  /**
+   * Adds the event as its job; 200 once Redis holds it. A duplicate's add is a no-op, whatever
+   * state its job is in, which the delivery stamp of the stored job tells.
+   */
+  const enqueue = async (inbox: WebhookQueue, event: SmileWebhookEvent): Promise<Response> => {
+    const jobId = webhookJobId(event.id);
+    const delivery = newClaimToken();
+    let stored;
+    try {
+      await bounded(
+        inbox.add(
+          event.type,
+          { event, delivery },
+          {
+            jobId,
+            attempts: jobAttempts,
+            backoff: { type: 'exponential', delay: jobBackoffMs },
+            // Kept for the dedupe window, so that a late retry is still a duplicate, and no longer.
+            removeOnComplete: { age: Math.ceil(doneTtlMs / 1000) },
+            // The dead letter stays until it is retried or removed by hand.
+            removeOnFail: false,
+          },
+        ),
+        storeTimeoutMs,
+        'add',
+      );
+      stored = await bounded(inbox.getJob(jobId), storeTimeoutMs, 'getJob');
+    } catch (error) {
+      report(error, event);
+      return refuse('STORE_UNAVAILABLE');
+    }
+    const ours = (stored?.data as { delivery?: unknown } | undefined)?.delivery;
+    return ours === undefined || ours === delivery
+      ? json(200, { received: true, queued: true })
+      : json(200, { received: true, duplicate: true });
   };
 
   return async (request) => {

@@ -24,6 +24,15 @@ export {
   type WebhookAnswerCode,
   type WebhookHandlerOptions,
 } from './handler.js';
+export {
+  DEFAULT_JOB_ATTEMPTS,
+  DEFAULT_JOB_BACKOFF_MS,
+  webhookJobId,
+  webhookProcessor,
+  type WebhookJob,
+  type WebhookJobData,
+  type WebhookQueue,
+} from './inbox.js';
 export { toNodeHandler, type NodeLikeRequest, type NodeLikeResponse } from './node-handler.js';
 export { SMILE_WEBHOOK_IPS, clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
 export { MemoryWebhookStore, type MemoryWebhookStoreOptions, type WebhookClaim, type WebhookStore } from './store.js';

@@ -23,9 +23,12 @@ test('size budgets hold (npm run size)', async () => {
   }
 });
 
-test('the only runtime dependency is lit', () => {
+test('the only runtime dependency is lit; the server-side engines are optional peers', () => {
   assert.deepEqual(Object.keys(pkg.dependencies), ['lit']);
-  assert.equal(pkg.peerDependencies, undefined);
+  assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), ['bullmq', 'ioredis', 'redis']);
+  for (const name of Object.keys(pkg.peerDependencies)) {
+    assert.equal(pkg.peerDependenciesMeta?.[name]?.optional, true, `${name} is not an optional peer`);
+  }
 });
 
 test('every exports condition lists "types" first and points at a built file', async () => {

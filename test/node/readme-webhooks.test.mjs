@@ -156,3 +156,20 @@ test('the README Redis receiver answers 503 within a second while Redis is down,
     await redis.stop();
   }
 });
+
+test('the README durable inbox queues, runs each event once, and answers duplicates', async () => {
+  const redis = await startRedis();
+  const file = await snippet('#### Durable inbox: BullMQ', 'inbox-receiver.mjs');
+  const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
+  try {
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, queued: true }]);
+    assert.equal(await receiver.printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n');
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, duplicate: true }]);
+    assert.deepEqual(await receiver.post({}), [401, { error: 'MISSING_SIGNATURE' }]);
+  } finally {
+    await receiver.stop();
+    await redis.stop();
+  }
+  // It ran the event once, and nothing after.
+  assert.equal(await receiver.printed(''), 'ACCOUNT_CONNECTED et-readme-1\n');
+});

@@ -1,0 +1,160 @@
+// The durable inbox on BullMQ, with a real redis-server: a verified event is a job once Redis
+// holds it, a duplicate adds nothing whatever its job's state, a failing onEvent is retried, and a
+// job that used up its attempts stays as the dead letter until it is retried.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { createWebhookHandler, signWebhook, webhookJobId, webhookProcessor } from '../../dist/webhooks/index.js';
+import { startRedis } from '../support/redis-server.mjs';
+
+const secret = 'whsec_inbox';
+const body = (id) =>
+  JSON.stringify({ id, version: 1, type: 'TASK_FINISHED', createdAt: new Date().toISOString(), data: { userId: 'u' } });
+const deliver = async (handler, id) => {
+  const raw = body(id);
+  const response = await handler(
+    new Request('http://localhost/webhooks/smile', {
+      method: 'POST',
+      headers: { 'smile-signature': await signWebhook(raw, secret) },
+      body: raw,
+    }),
+  );
+  return [response.status, await response.json()];
+};
+
+let redis;
+let connection;
+before(async () => {
+  redis = await startRedis();
+  connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
+});
+after(() => redis?.stop());
+
+let queueNumber = 0;
+/** A queue of its own for each test, its worker, and the events of both; all closed after. */
+async function inbox(onEvent, { attempts = 3 } = {}) {
+  const name = `inbox-${++queueNumber}`;
+  const queue = new Queue(name, { connection });
+  const events = new QueueEvents(name, { connection });
+  await events.waitUntilReady();
+  const handler = createWebhookHandler({ secret, queue, jobAttempts: attempts, jobBackoffMs: 60_000 });
+  let worker;
+  const startWorker = () => (worker = new Worker(name, webhookProcessor(onEvent), { connection }));
+  const close = async () => {
+    await worker?.close();
+    await events.close();
+    await queue.close();
+  };
+  return { name, queue, events, handler, startWorker, close };
+}
+
+/** Resolves once the job of event `id` has reached `state` ('completed' or 'failed'); bounded. */
+const reached = (events, id, state, timeout = 10_000) =>
+  new Promise((resolve, reject) => {
+    const jobId = webhookJobId(id);
+    const timer = setTimeout(() => reject(new Error(`job ${jobId} did not reach ${state}`)), timeout);
+    const listener = ({ jobId: done }) => {
+      if (done !== jobId) return;
+      clearTimeout(timer);
+      events.off(state, listener);
+      resolve();
+    };
+    events.on(state, listener);
+  });
+
+describe('the durable inbox', () => {
+  test('job ids keep to BullMQ rules and keep event ids apart', () => {
+    assert.equal(webhookJobId('123'), 'smile-123');
+    assert.equal(webhookJobId('et-1:2'), 'smile-et-1%3A2');
+    assert.notEqual(webhookJobId('a:b'), webhookJobId('a%3Ab'));
+    assert.doesNotMatch(webhookJobId('x:y:z'), /:/);
+  });
+
+  test('a verified event is queued once Redis holds it, handled once, and its duplicates add nothing', async () => {
+    const handled = [];
+    const box = await inbox((event) => void handled.push(event.id));
+    try {
+      assert.deepEqual(await deliver(box.handler, 'evt_1'), [200, { received: true, queued: true }]);
+      // Waiting: the duplicate adds nothing.
+      assert.deepEqual(await deliver(box.handler, 'evt_1'), [200, { received: true, duplicate: true }]);
+      assert.equal((await box.queue.getJobCounts('waiting')).waiting, 1);
+      const done = reached(box.events, 'evt_1', 'completed');
+      box.startWorker();
+      await done;
+      // Done: still a duplicate, and it runs no more.
+      assert.deepEqual(await deliver(box.handler, 'evt_1'), [200, { received: true, duplicate: true }]);
+      assert.deepEqual(handled, ['evt_1']);
+      const counts = await box.queue.getJobCounts('waiting', 'completed');
+      assert.deepEqual(counts, { waiting: 0, completed: 1 });
+      const job = await box.queue.getJob(webhookJobId('evt_1'));
+      assert.equal(job.data.event.type, 'TASK_FINISHED');
+    } finally {
+      await box.close();
+    }
+  });
+
+  test('a failing onEvent is retried; a job that used up its attempts is the dead letter, and retry() replays it', async () => {
+    let failing = true;
+    const handled = [];
+    const box = await inbox(
+      (event) => {
+        if (failing) throw new Error('the database is down');
+        handled.push(event.id);
+      },
+      { attempts: 2 },
+    );
+    try {
+      box.startWorker();
+      const failed = reached(box.events, 'evt_dead', 'failed');
+      assert.deepEqual(await deliver(box.handler, 'evt_dead'), [200, { received: true, queued: true }]);
+      // The retry waits out its backoff as a delayed job; promote it instead of waiting a minute.
+      await once(box.events, 'delayed');
+      await box.queue.promoteJobs();
+      await failed;
+      const job = await box.queue.getJob(webhookJobId('evt_dead'));
+      assert.equal(job.attemptsMade, 2);
+      assert.equal(await job.getState(), 'failed');
+      // Failed: a duplicate still adds nothing.
+      assert.deepEqual(await deliver(box.handler, 'evt_dead'), [200, { received: true, duplicate: true }]);
+      failing = false;
+      const done = reached(box.events, 'evt_dead', 'completed');
+      await job.retry();
+      await done;
+      assert.deepEqual(handled, ['evt_dead']);
+    } finally {
+      await box.close();
+    }
+  });
+
+  test('with Redis out of reach, a delivery is answered 503 within a second', async () => {
+    const down = await startRedis();
+    const queue = new Queue('inbox-down', {
+      // This Redis is not coming back: no reconnecting, so that the test ends quietly.
+      connection: {
+        host: '127.0.0.1',
+        port: down.port,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => null,
+      },
+    });
+    const errors = [];
+    queue.on('error', (error) => errors.push(error));
+    await queue.waitUntilReady();
+    await down.kill();
+    const handler = createWebhookHandler({ secret, queue });
+    try {
+      const started = performance.now();
+      assert.deepEqual(await deliver(handler, 'evt_lost'), [503, { error: 'STORE_UNAVAILABLE' }]);
+      assert.ok(performance.now() - started < 1500);
+    } finally {
+      await queue.close().catch(() => undefined);
+    }
+  });
+
+  test('needs either onEvent or a queue, not both', () => {
+    assert.throws(() => createWebhookHandler({ secret }), TypeError);
+    assert.throws(() => createWebhookHandler({ secret, onEvent() {}, queue: {} }), TypeError);
+  });
+});
