@@ -33,14 +33,14 @@ after(() => redis?.stop());
 
 let queueNumber = 0;
 /** A queue of its own for each test, its worker, and the events of both; all closed after. */
-async function inbox(onEvent, { attempts = 3 } = {}) {
+async function inbox(onEvent, { attempts = 3, concurrency = 1 } = {}) {
   const name = `inbox-${++queueNumber}`;
   const queue = new Queue(name, { connection });
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
   const handler = createWebhookHandler({ secret, queue, jobAttempts: attempts, jobBackoffMs: 60_000 });
   let worker;
-  const startWorker = () => (worker = new Worker(name, webhookProcessor(onEvent), { connection }));
+  const startWorker = () => (worker = new Worker(name, webhookProcessor(onEvent), { connection, concurrency }));
   const close = async () => {
     await worker?.close();
     await events.close();
@@ -156,5 +156,101 @@ describe('the durable inbox', () => {
   test('needs either onEvent or a queue, not both', () => {
     assert.throws(() => createWebhookHandler({ secret }), TypeError);
     assert.throws(() => createWebhookHandler({ secret, onEvent() {}, queue: {} }), TypeError);
+  });
+});
+
+describe("an outage of onEvent under Smile's schedule, compressed", () => {
+  // Smile's three attempts, T apart (a few dozen seconds in life); onEvent down for longer than
+  // the whole schedule while every event arrives.
+  const T = 200;
+  const EVENTS = 5000;
+  const ids = Array.from({ length: EVENTS }, (_, index) => `evt_outage_${index}`);
+
+  /** Plays the schedule against `handler`: each event tried at 0, +T and +2T until a 2xx. */
+  async function playSmile(handler, prefix) {
+    const bodies = await Promise.all(
+      ids.map(async (id) => {
+        const raw = body(`${prefix}${id}`);
+        return [raw, await signWebhook(raw, secret)];
+      }),
+    );
+    let pending = bodies;
+    for (let attempt = 0; attempt < 3 && pending.length; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, T));
+      const answers = await Promise.all(
+        pending.map(
+          async ([raw, signature]) =>
+            (
+              await handler(
+                new Request('http://localhost/webhooks/smile', {
+                  method: 'POST',
+                  headers: { 'smile-signature': signature },
+                  body: raw,
+                }),
+              )
+            ).status,
+        ),
+      );
+      pending = pending.filter((_, index) => answers[index] >= 300);
+    }
+    return pending.length;
+  }
+
+  test('the inbox loses none; the synchronous mode loses what arrived during the outage', async (t) => {
+    // The synchronous mode: onEvent inside the request, down all along.
+    const handledInRequest = new Set();
+    let down = true;
+    const synchronous = createWebhookHandler({
+      secret,
+      onEvent(event) {
+        if (down) throw new Error('the database is down');
+        handledInRequest.add(event.id);
+      },
+    });
+    const started = Date.now();
+    const givenUp = await playSmile(synchronous, 'sync-');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 5 * T - (Date.now() - started))));
+    down = false;
+    t.diagnostic(`synchronous mode: Smile gave up on ${givenUp} of ${EVENTS} events; ${handledInRequest.size} handled`);
+    assert.equal(givenUp, EVENTS, 'with onEvent down throughout, every delivery fails in the synchronous mode');
+
+    // The inbox: the same schedule and outage.
+    let inboxDown = true;
+    const handled = new Set();
+    const runs = new Map();
+    const box = await inbox(
+      (event) => {
+        runs.set(event.id, (runs.get(event.id) ?? 0) + 1);
+        if (inboxDown) throw new Error('the database is down');
+        handled.add(event.id);
+      },
+      { attempts: 10, concurrency: 50 },
+    );
+    try {
+      const queueStarted = Date.now();
+      box.startWorker();
+      assert.equal(await playSmile(box.handler, 'inbox-'), 0, 'every delivery was answered 2xx at its first try');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 5 * T - (Date.now() - queueStarted))));
+      inboxDown = false;
+      // Recovered: the retries that wait out their backoff run now instead of in a minute.
+      const allDone = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${handled.size} of ${EVENTS} handled`)), 60_000);
+        const check = () => {
+          if (handled.size < EVENTS) return;
+          clearTimeout(timer);
+          box.events.off('completed', check);
+          resolve();
+        };
+        box.events.on('completed', check);
+        check();
+      });
+      await box.queue.promoteJobs();
+      await allDone;
+      t.diagnostic(`inbox: ${handled.size} of ${EVENTS} handled, 0 lost`);
+      assert.equal(handled.size, EVENTS);
+      assert.deepEqual(await box.queue.getJobCounts('completed', 'failed'), { completed: EVENTS, failed: 0 });
+    } finally {
+      await box.close();
+    }
   });
 });
