@@ -2,10 +2,14 @@
 // holds it, a duplicate adds nothing whatever its job's state, a failing onEvent is retried, and a
 // job that used up its attempts stays as the dead letter until it is retried.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { createWebhookHandler, signWebhook, webhookJobId, webhookProcessor } from '../../dist/webhooks/index.js';
+import { followOutput } from '../support/child-output.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 
 const secret = 'whsec_inbox';
@@ -107,9 +111,10 @@ describe('the durable inbox', () => {
     try {
       box.startWorker();
       const failed = reached(box.events, 'evt_dead', 'failed');
-      assert.deepEqual(await deliver(box.handler, 'evt_dead'), [200, { received: true, queued: true }]);
       // The retry waits out its backoff as a delayed job; promote it instead of waiting a minute.
-      await once(box.events, 'delayed');
+      const delayed = once(box.events, 'delayed', { signal: AbortSignal.timeout(10_000) });
+      assert.deepEqual(await deliver(box.handler, 'evt_dead'), [200, { received: true, queued: true }]);
+      await delayed;
       await box.queue.promoteJobs();
       await failed;
       const job = await box.queue.getJob(webhookJobId('evt_dead'));
@@ -244,13 +249,102 @@ describe("an outage of onEvent under Smile's schedule, compressed", () => {
         box.events.on('completed', check);
         check();
       });
-      await box.queue.promoteJobs();
+      // A try that began before the recovery still fails, and waits out its backoff again: each
+      // job that goes back to waiting is promoted too.
+      const promote = () => void box.queue.promoteJobs().catch(() => undefined);
+      box.events.on('delayed', promote);
+      promote();
       await allDone;
+      box.events.off('delayed', promote);
       t.diagnostic(`inbox: ${handled.size} of ${EVENTS} handled, 0 lost`);
       assert.equal(handled.size, EVENTS);
       assert.deepEqual(await box.queue.getJobCounts('completed', 'failed'), { completed: EVENTS, failed: 0 });
     } finally {
       await box.close();
+    }
+  });
+});
+
+describe('the inbox when processes die (kill -9)', () => {
+  const PROCESS = fileURLToPath(new URL('../fixtures/inbox-process.mjs', import.meta.url));
+
+  /** One inbox process; resolves once it is up, with what it prints, `until(line)` and `kill()`. */
+  async function start(env) {
+    const child = spawn(process.execPath, [PROCESS], {
+      env: { ...process.env, REDIS_URL: redis.url, WEBHOOK_SECRET: secret, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const output = followOutput(child, { timeout: 15_000 });
+    const until = async (match) => {
+      const text = await output.printed((so) => so.split('\n').some((line) => match.test(line)), String(match));
+      return text.split('\n').find((line) => match.test(line));
+    };
+    const stopped = new Promise((resolve) => child.once('close', resolve));
+    const kill = () => (child.kill('SIGKILL'), stopped);
+    const ready = await until(/^(listening \d+|working)$/).catch(
+      async (error) => (await kill(), Promise.reject(error)),
+    );
+    const lines = () => output.text().split('\n');
+    return { port: Number(ready.split(' ')[1]), lines, until, kill };
+  }
+
+  test('a worker killed mid-job: the job is taken up again after the stall check, and completes', async () => {
+    const name = `inbox-kill-${++queueNumber}`;
+    const queue = new Queue(name, { connection });
+    const events = new QueueEvents(name, { connection });
+    await events.waitUntilReady();
+    const handler = createWebhookHandler({ secret, queue });
+    const doomed = await start({ ROLE: 'worker', QUEUE: name, HANG_ID: 'evt_mid_job' });
+    let survivor;
+    try {
+      assert.deepEqual(await deliver(handler, 'evt_mid_job'), [200, { received: true, queued: true }]);
+      await doomed.until(/^handling evt_mid_job$/);
+      await doomed.kill();
+      const completed = reached(events, 'evt_mid_job', 'completed', 15_000);
+      survivor = await start({ ROLE: 'worker', QUEUE: name });
+      await completed;
+      assert.ok(survivor.lines().includes('handled evt_mid_job'));
+      assert.ok(!doomed.lines().includes('handled evt_mid_job'));
+      const job = await queue.getJob(webhookJobId('evt_mid_job'));
+      assert.equal(await job.getState(), 'completed');
+    } finally {
+      await doomed.kill();
+      await survivor?.kill();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  test("a receiver killed mid-request: Smile's next attempt is accepted", async () => {
+    const name = `inbox-receiver-${++queueNumber}`;
+    const doomed = await start({ ROLE: 'receiver', QUEUE: name });
+    let next;
+    const queue = new Queue(name, { connection });
+    try {
+      const raw = body('evt_mid_request');
+      const signature = await signWebhook(raw, secret);
+      // Headers and half the body, then the receiver dies under it.
+      const socket = connect(doomed.port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST /webhooks/smile HTTP/1.1\r\nHost: x\r\nContent-Length: ${raw.length}\r\nSmile-Signature: ${signature}\r\n\r\n${raw.slice(0, 40)}`,
+      );
+      socket.on('error', () => {});
+      await doomed.kill();
+      socket.destroy();
+      next = await start({ ROLE: 'receiver', QUEUE: name });
+      const response = await fetch(`http://127.0.0.1:${next.port}/webhooks/smile`, {
+        method: 'POST',
+        headers: { 'smile-signature': signature },
+        body: raw,
+        signal: AbortSignal.timeout(5000),
+      });
+      assert.deepEqual([response.status, await response.json()], [200, { received: true, queued: true }]);
+      assert.equal((await queue.getJobCounts('waiting')).waiting, 1);
+    } finally {
+      await doomed.kill();
+      await next?.kill();
+      await queue.close();
     }
   });
 });
