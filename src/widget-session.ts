@@ -87,14 +87,14 @@ export class WidgetSession implements ReactiveController {
   // A server-rendered element keeps its first render as the server made it, then launches.
   #awaitingHydration: boolean;
 
-  readonly #defaultTimeout: number;
+  readonly #defaults: { timeout: number; sandbox: string };
 
   constructor(
     host: WinkWidget,
-    { serverRendered, defaultTimeout }: { serverRendered: boolean; defaultTimeout: number },
+    { serverRendered, defaults }: { serverRendered: boolean; defaults: { timeout: number; sandbox: string } },
   ) {
     this.#host = host;
-    this.#defaultTimeout = defaultTimeout;
+    this.#defaults = defaults;
     this.#awaitingHydration = serverRendered;
     host.addController(this);
   }
@@ -219,7 +219,8 @@ export class WidgetSession implements ReactiveController {
   /** The origin the bridge document gets: opaque unless the sandbox allows the same origin. */
   #bridgeOrigin(): string {
     const { sandbox, bridgeUrl } = this.#host;
-    if (!sandbox.split(/\s+/).includes('allow-same-origin')) return 'null';
+    // A removed `sandbox` attribute leaves null: the default applies, as in the frame.
+    if (!(sandbox ?? this.#defaults.sandbox).split(/\s+/).includes('allow-same-origin')) return 'null';
     return bridgeUrl ? new URL(bridgeUrl, document.baseURI).origin : window.origin;
   }
 
@@ -232,7 +233,7 @@ export class WidgetSession implements ReactiveController {
     this.#connection = new BridgeConnection(iframe, {
       origin: frame.origin,
       launch: { wink: 'launch', v: PROTOCOL_VERSION, sdkUrl: frame.sdkUrl, config, callbacks: CALLBACK_NAMES },
-      timeout: host.timeout > 0 ? host.timeout : this.#defaultTimeout,
+      timeout: host.timeout > 0 ? host.timeout : this.#defaults.timeout,
       loadGrace: host.bridgeUrl ? undefined : BRIDGE_LOAD_GRACE,
       onMessage: this.#onBridgeMessage,
       onFailure: (code, message) => this.#fail(code, message),

@@ -120,7 +120,7 @@ export class WinkWidget extends LitElement {
   // Declarative shadow DOM from a server render is attached before the element upgrades.
   readonly #session = new WidgetSession(this, {
     serverRendered: this.shadowRoot !== null,
-    defaultTimeout: DEFAULT_TIMEOUT,
+    defaults: { timeout: DEFAULT_TIMEOUT, sandbox: DEFAULT_SANDBOX },
   });
 
   constructor() {
@@ -173,7 +173,7 @@ export class WinkWidget extends LitElement {
       ? keyed(
           frame.id,
           // prettier-ignore
-          html`<iframe part="frame" title=${this.label} sandbox=${this.sandbox} src=${ifDefined(this.bridgeUrl || undefined)} srcdoc=${ifDefined(this.bridgeUrl ? undefined : BRIDGE_HTML)}></iframe>`,
+          html`<iframe part="frame" title=${this.label} sandbox=${this.sandbox ?? DEFAULT_SANDBOX} src=${ifDefined(this.bridgeUrl || undefined)} srcdoc=${ifDefined(this.bridgeUrl ? undefined : BRIDGE_HTML)}></iframe>`,
         )
       : nothing;
     const loading = this.#session.state === 'loading' ? html`<slot name="loading"></slot>` : nothing;

@@ -140,3 +140,17 @@ describe('<wink-widget> relaunch on change', () => {
     expect(log.of('widget-open')).to.have.length(1);
   });
 });
+
+describe('<wink-widget> attributes removed while open', () => {
+  it('a removed sandbox attribute relaunches once in the default sandbox, with no error', async () => {
+    const { el, log } = mountWidget({ configure: (widget) => (widget.sandbox = 'allow-scripts') });
+    await log.until('widget-open');
+    el.removeAttribute('sandbox');
+    await log.until('widget-open', { count: 2 });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('iframe')!.getAttribute('sandbox')).to.equal(
+      'allow-scripts allow-popups allow-forms',
+    );
+    expect(log.of('widget-error')).to.have.length(0);
+  });
+});
