@@ -50,9 +50,9 @@ export interface WebhookHandlerOptions {
   storeTimeoutMs?: number;
   /**
    * Refuse events whose `createdAt` is older than this (default: `doneTtlMs` less one hour, or
-   * half of it when it is under two hours), so
-   * that a captured request replayed once its id is forgotten is not handled again. Smile's
-   * signature carries no timestamp; this is the only defence. `Infinity` turns it off.
+   * half of it when it is under two hours), so that a captured request replayed once its id is
+   * forgotten is not handled again. Smile's signature carries no timestamp; this is the only
+   * defence. `Infinity` turns it off.
    */
   maxEventAgeMs?: number;
   /** Refuse events whose `createdAt` is more than this in the future (default five minutes). */

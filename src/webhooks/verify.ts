@@ -97,8 +97,8 @@ export function secretList(secrets: WebhookSecrets): readonly WebhookSecret[] {
 /**
  * True when `signatureHeader` is the HMAC-SHA512 of `rawBody` under `secret`, or under any one
  * of several secrets while a secret is rotated. The comparison (node:crypto's `timingSafeEqual`,
- * or Web Crypto's `verify`) does not leak how much of a guess was right. An empty, missing or malformed header, or one of
- * the wrong length, is simply false.
+ * or Web Crypto's `verify`) does not leak how much of a guess was right. An empty, missing or
+ * malformed header, or one of the wrong length, is simply false.
  */
 export async function verifySignature(
   rawBody: RawBody,
