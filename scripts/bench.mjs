@@ -6,7 +6,8 @@
 //   quickstart (a sandboxed srcdoc page that loads the SDK and opens it);
 // - heap: 1,000 open/close cycles, forced GC before and after (Chromium only);
 // - sizes, from `npm run size`, next to the peers' published figures;
-// - webhooks, in Node: the receiver against a plain node:crypto receiver (scripts/bench-webhooks.mjs).
+// - webhooks, in Node: the receiver against a plain node:crypto receiver, in process and over
+//   HTTP with a real Redis (scripts/bench-webhooks.mjs).
 // Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
 // the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
 // Firefox ESR (no heap row there); `--trials=N` sets the trials per measure.
@@ -17,7 +18,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
-import { benchWebhooks } from './bench-webhooks.mjs';
+import { benchWebhooks, benchWebhooksOverHttp } from './bench-webhooks.mjs';
 import { measure } from './size.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -143,6 +144,15 @@ async function main() {
       webhooks.ours,
       webhooks.plain,
       1.3,
+      'webhook in process',
+    ]);
+    const overHttp = await benchWebhooksOverHttp(TRIALS);
+    rows.push([
+      `webhook receiver over HTTP with Redis (µs a delivery, ${overHttp.deliveries.toLocaleString('en')} deliveries, ${overHttp.connections} connections)`,
+      overHttp.ours,
+      overHttp.plain,
+      1.5,
+      'webhook over HTTP',
     ]);
 
     const sizes = await measure();
@@ -169,8 +179,8 @@ async function main() {
     }
     const summary = [
       ...rows.map(
-        ([name, element, anchor, goal]) =>
-          `${name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`,
+        ([name, element, anchor, goal, short]) =>
+          `${short ?? name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`,
       ),
       heap
         ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)`

@@ -4,8 +4,15 @@
  * path is one-directional: request → bounded body → verify → claim → `onEvent` → answer.
  */
 import { clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
+import {
+  answerResponse,
+  registerDeliveryReceiver,
+  requestDelivery,
+  type WebhookAnswer,
+  type WebhookDelivery,
+} from './delivery.js';
 import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, webhookJobId, type WebhookQueue } from './inbox.js';
-import { WebhookVerificationError, headerValue, parseWebhook } from './parse.js';
+import { SIGNATURE_HEADER, WebhookVerificationError, readWebhook } from './parse.js';
 import { socketAddress } from './socket-address.js';
 import { MemoryWebhookStore, newClaimToken, type WebhookStore } from './store.js';
 import type { SmileWebhookEvent } from './types.js';
@@ -121,11 +128,19 @@ const STATUS: Record<WebhookAnswerCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const answer = (status: number, body: unknown, headers?: Record<string, string>): WebhookAnswer => ({
+  status,
+  body,
+  headers,
+});
 
 const refuse = (code: WebhookAnswerCode, headers?: Record<string, string>) =>
-  json(STATUS[code], { error: code }, headers);
+  answer(STATUS[code], { error: code }, headers);
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function';
 
 /**
  * Creates the receiver. Its answers: 405 for anything but POST, 413 for a body over
@@ -176,27 +191,39 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     }
   };
 
-  const handle = async (request: Request): Promise<Response> => {
-    if (request.method !== 'POST') return refuse('METHOD_NOT_ALLOWED', { allow: 'POST' });
+  // The memory store (not a subclass, which might wait) is stepped synchronously: in one process
+  // it needs no timer, and no turn of the event loop.
+  const memoryStore =
+    Object.getPrototypeOf(store) === MemoryWebhookStore.prototype ? (store as MemoryWebhookStore) : undefined;
+  const bound: <T>(step: Promise<T>, name: string) => Promise<T> = memoryStore
+    ? (step) => step
+    : (step, name) => bounded(step, storeTimeoutMs, name);
+
+  const receive = async (delivery: WebhookDelivery): Promise<WebhookAnswer> => {
+    if (delivery.method !== 'POST') {
+      delivery.dropBody();
+      return refuse('METHOD_NOT_ALLOWED', { allow: 'POST' });
+    }
     if (allowed) {
-      const address = clientAddress(
-        clientIp ? clientIp(request) : socketAddress(request),
-        headerValue(request.headers, 'x-forwarded-for'),
-        trustProxy,
-      );
+      const address = clientAddress(delivery.socketAddress, delivery.header('x-forwarded-for'), trustProxy);
       if (!address) report(new Error('allowedIps is set, but the request has no client address: pass clientIp'));
       if (!address || !allowed.has(address)) {
-        await request.body?.cancel().catch(() => undefined);
+        delivery.dropBody();
         return refuse('IP_NOT_ALLOWED');
       }
     }
-    const body = await readBody(request, maxBodyBytes);
+    if (delivery.declaredLength !== undefined && delivery.declaredLength > maxBodyBytes) {
+      delivery.dropBody();
+      return refuse('BODY_TOO_LARGE');
+    }
+    const body = await delivery.readBody(maxBodyBytes);
     if (body === 'too-large') return refuse('BODY_TOO_LARGE');
     if (body === 'unreadable') return refuse('BODY_UNREADABLE');
 
     let event: SmileWebhookEvent;
     try {
-      event = await parseWebhook(body, request.headers, secret);
+      const read = readWebhook(body, delivery.header(SIGNATURE_HEADER), secret);
+      event = isThenable(read) ? await read : read;
     } catch (error) {
       if (error instanceof WebhookVerificationError) return refuse(error.code);
       throw error;
@@ -212,46 +239,61 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
     let claim;
     try {
-      claim = await bounded(store.claim(event.id, leaseMs), storeTimeoutMs, 'claim');
+      claim = memoryStore
+        ? memoryStore.claimNow(event.id, leaseMs)
+        : await bound(store.claim(event.id, leaseMs), 'claim');
     } catch (error) {
       report(error, event);
       return refuse('STORE_UNAVAILABLE');
     }
-    if (claim.status === 'done') return json(200, { received: true, duplicate: true });
+    if (claim.status === 'done') return answer(200, { received: true, duplicate: true });
     if (claim.status === 'busy') return refuse('IN_PROGRESS');
 
     const { token } = claim;
     const finish = (handled: boolean) =>
-      bounded(
+      bound(
         handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token),
-        storeTimeoutMs,
         handled ? 'complete' : 'release',
       ).catch((error: unknown) => report(error, event));
-    const handling = Promise.resolve()
-      .then(() => onEvent!(event))
-      .then(
+    const failed = async (error: unknown) => {
+      report(error, event);
+      await finish(false);
+      return refuse('HANDLER_FAILED');
+    };
+    let result: unknown;
+    try {
+      result = onEvent!(event);
+    } catch (error) {
+      return failed(error);
+    }
+    if (isThenable(result)) {
+      const handling = Promise.resolve(result).then(
         () => finish(true).then(() => 'handled' as const),
-        (error: unknown) => {
-          report(error, event);
-          return finish(false).then(() => 'failed' as const);
-        },
+        (error: unknown) => failed(error),
       );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, handlerTimeoutMs, 'timeout')));
-    const outcome = await Promise.race([handling, timeout]);
-    clearTimeout(timer);
-    if (outcome === 'handled') return json(200, { received: true });
-    if (outcome === 'failed') return refuse('HANDLER_FAILED');
-    // Still running: it keeps its claim, and settles it (done or let go) when it ends.
-    report(new Error(`onEvent took longer than ${handlerTimeoutMs} ms`), event);
-    return refuse('HANDLER_TIMEOUT');
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, handlerTimeoutMs, 'timeout')));
+      const outcome = await Promise.race([handling, timeout]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        // Still running: it keeps its claim, and settles it (done or let go) when it ends.
+        report(new Error(`onEvent took longer than ${handlerTimeoutMs} ms`), event);
+        return refuse('HANDLER_TIMEOUT');
+      }
+      if (outcome !== 'handled') return outcome;
+    } else {
+      // A synchronous onEvent has finished already: no timer is needed for it.
+      if (memoryStore) memoryStore.completeNow(event.id, token, doneTtlMs);
+      else await finish(true);
+    }
+    return answer(200, { received: true });
   };
 
   /**
    * Adds the event as its job; 200 once Redis holds it. A duplicate's add is a no-op, whatever
    * state its job is in, which the delivery stamp of the stored job tells.
    */
-  const enqueue = async (inbox: WebhookQueue, event: SmileWebhookEvent): Promise<Response> => {
+  const enqueue = async (inbox: WebhookQueue, event: SmileWebhookEvent): Promise<WebhookAnswer> => {
     const jobId = webhookJobId(event.id);
     const delivery = newClaimToken();
     let stored;
@@ -280,18 +322,32 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     }
     const ours = (stored?.data as { delivery?: unknown } | undefined)?.delivery;
     return ours === undefined || ours === delivery
-      ? json(200, { received: true, queued: true })
-      : json(200, { received: true, duplicate: true });
+      ? answer(200, { received: true, queued: true })
+      : answer(200, { received: true, duplicate: true });
   };
 
-  return async (request) => {
+  const receiveSafely = async (delivery: WebhookDelivery): Promise<WebhookAnswer> => {
     try {
-      return await handle(request);
+      return await receive(delivery);
     } catch (error) {
       report(error);
       return refuse('INTERNAL_ERROR');
     }
   };
+  const handler = async (request: Request): Promise<Response> => {
+    let address: string | undefined;
+    try {
+      // Only the allowlist needs the address; clientIp is the integrator's code, and may throw.
+      if (allowed) address = clientIp ? clientIp(request) : socketAddress(request);
+    } catch (error) {
+      report(error);
+      return answerResponse(refuse('INTERNAL_ERROR'));
+    }
+    return answerResponse(await receiveSafely(requestDelivery(request, address)));
+  };
+  // Behind toNodeHandler, Node's request is read directly, unless clientIp needs a fetch Request.
+  if (!clientIp) registerDeliveryReceiver(handler, receiveSafely);
+  return handler;
 }
 
 /** A store step, or its failure once it has taken longer than `ms`. */
@@ -301,39 +357,4 @@ function bounded<T>(step: Promise<T>, ms: number, name: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`The webhook store's ${name} took longer than ${ms} ms`)), ms);
   });
   return Promise.race([step, late]).finally(() => clearTimeout(timer));
-}
-
-/** The body's bytes, read with a bound: never more than `max` bytes are held. */
-async function readBody(request: Request, max: number): Promise<Uint8Array | 'too-large' | 'unreadable'> {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > max) {
-    await request.body?.cancel().catch(() => undefined);
-    return 'too-large';
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        return 'too-large';
-      }
-      chunks.push(value);
-    }
-  } catch {
-    // The client went away mid-body, or the stream broke.
-    return 'unreadable';
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -1,8 +1,12 @@
 /**
  * Node's `(req, res)`, which `http.createServer` and Express both take, in front of a
- * fetch-style handler. It uses no Node module, so the webhooks entry stays runtime-agnostic.
+ * fetch-style handler. The package's receiver is handed Node's request directly, with no fetch
+ * `Request`, `Response` or web stream in between; any other handler gets a `Request`. It uses no
+ * Node module, so the webhooks entry stays runtime-agnostic.
  */
 
+import { concatBytes, deliveryReceiver, type WebhookAnswer, type WebhookDelivery } from './delivery.js';
+import { headerValue } from './parse.js';
 import { setSocketAddress } from './socket-address.js';
 
 /** The part of Node's `IncomingMessage` the adapter reads. */
@@ -17,6 +21,7 @@ export interface NodeLikeRequest {
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
   off(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   pause(): unknown;
   resume(): unknown;
@@ -26,7 +31,7 @@ export interface NodeLikeRequest {
 export interface NodeLikeResponse {
   headersSent?: boolean;
   writeHead(status: number, headers?: Record<string, string>): unknown;
-  end(body?: Uint8Array): unknown;
+  end(body?: Uint8Array | string): unknown;
 }
 
 const encoder = new TextEncoder();
@@ -81,15 +86,79 @@ const BODY_ALREADY_READ = {
     'The request body was read before the webhook receiver, most likely by a body parser such as express.json(): mount the receiver before any body parser.',
 };
 
+/** A Node request as a delivery: its headers as Node gives them, its body read from its events. */
+function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
+  const { headers } = request;
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    if (typeof value === 'string') return value;
+    // Node's names are lowercase; a record from elsewhere may not be.
+    return value === undefined ? headerValue(headers, name) : value.join(', ');
+  };
+  const declared = header('content-length');
+  let dropped = false;
+  const dropBody = () => {
+    dropped = true;
+    request.resume();
+  };
+  return {
+    method: request.method ?? 'GET',
+    header,
+    socketAddress: request.socket?.remoteAddress,
+    declaredLength: declared === undefined ? undefined : Number(declared),
+    dropBody,
+    readBody: (max) =>
+      new Promise((resolve) => {
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        let settled = false;
+        const settle = (result: Uint8Array | 'too-large' | 'unreadable') => {
+          if (settled) return;
+          settled = true;
+          request.off('data', onData);
+          resolve(result);
+        };
+        const onData = (chunk: Uint8Array | string) => {
+          const bytes = asBytes(chunk);
+          size += bytes.byteLength;
+          if (size <= max) return void chunks.push(bytes);
+          settle('too-large');
+          dropBody();
+        };
+        if (dropped) return settle('unreadable');
+        request.on('data', onData);
+        request.on('end', () => settle(concatBytes(chunks, size)));
+        // The client went away mid-body, or the stream broke: a close before the end.
+        request.on('error', () => settle('unreadable'));
+        request.on('close', () => settle('unreadable'));
+        request.resume();
+      }),
+  };
+}
+
+function respondWith(response: NodeLikeResponse, { status, body, headers }: WebhookAnswer): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
 /** Answers Node's `(req, res)` with a fetch-style handler such as {@link createWebhookHandler}'s. Mount it before any body parser. */
 export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
 ): (request: NodeLikeRequest, response: NodeLikeResponse) => Promise<void> {
+  const receive = deliveryReceiver(handler);
   return async (request, response) => {
     let answer: Response;
     const method = request.method ?? 'GET';
     if (request.readableEnded && method !== 'GET' && method !== 'HEAD') {
       return respond(response, json(500, BODY_ALREADY_READ));
+    }
+    if (receive) {
+      const delivery = nodeDelivery(request);
+      const result = await receive(delivery);
+      // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
+      delivery.dropBody();
+      return respondWith(response, result);
     }
     const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
     try {

@@ -1,6 +1,6 @@
 /** Verifying and reading a webhook request in one step. */
 import type { SmileWebhookEvent } from './types.js';
-import { toBytes, verifySignature, type RawBody, type WebhookSecrets } from './verify.js';
+import { checkSignature, toBytes, type RawBody, type WebhookSecrets } from './verify.js';
 
 export const SIGNATURE_HEADER = 'smile-signature';
 
@@ -54,10 +54,28 @@ export async function parseWebhook(
   headers: WebhookHeaders,
   secret: WebhookSecrets,
 ): Promise<SmileWebhookEvent> {
-  const signature = headerValue(headers, SIGNATURE_HEADER);
+  return readWebhook(rawBody, headerValue(headers, SIGNATURE_HEADER), secret);
+}
+
+/**
+ * {@link parseWebhook} given the signature header's value: the event at once where the signature
+ * is checked synchronously (node:crypto), a promise of it elsewhere. Throws (or rejects) as it does.
+ */
+export function readWebhook(
+  rawBody: RawBody,
+  signature: string | undefined,
+  secret: WebhookSecrets,
+): SmileWebhookEvent | Promise<SmileWebhookEvent> {
   if (!signature?.trim())
     throw new WebhookVerificationError('MISSING_SIGNATURE', 'The request has no Smile-Signature header.');
-  if (!(await verifySignature(rawBody, signature, secret))) {
+  const verified = checkSignature(rawBody, signature, secret);
+  return typeof verified === 'boolean'
+    ? readVerified(rawBody, verified)
+    : verified.then((valid) => readVerified(rawBody, valid));
+}
+
+function readVerified(rawBody: RawBody, verified: boolean): SmileWebhookEvent {
+  if (!verified) {
     throw new WebhookVerificationError(
       'BAD_SIGNATURE',
       'Smile-Signature does not match the body: wrong secret, or a body that is not the raw one.',

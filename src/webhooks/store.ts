@@ -35,6 +35,9 @@ export interface MemoryWebhookStoreOptions {
 
 type Entry = { token: string | undefined; expiresAt: number };
 
+const DONE: WebhookClaim = Object.freeze({ status: 'done' });
+const BUSY: WebhookClaim = Object.freeze({ status: 'busy' });
+
 /**
  * The default store: one process's memory, bounded. Right for a single instance; several
  * instances behind a load balancer need a shared store such as {@link redisWebhookStore}.
@@ -44,6 +47,10 @@ export class MemoryWebhookStore implements WebhookStore {
   readonly #now: () => number;
   // id → its claim (token set) or its done mark (token undefined), in insertion order.
   readonly #entries = new Map<string, Entry>();
+  // One iterator for every eviction: a new one each time would step again over the deleted
+  // entries at the front of the map, which V8 keeps until it rehashes, thousands of them.
+  #oldest: Iterator<string, undefined> = this.#entries.keys();
+  #claims = 0;
 
   constructor({ maxEntries = 10_000, now = Date.now }: MemoryWebhookStoreOptions = {}) {
     if (!(maxEntries > 0)) throw new RangeError('maxEntries must be positive');
@@ -53,16 +60,32 @@ export class MemoryWebhookStore implements WebhookStore {
 
   // Synchronous inside: the promises only give this store the interface of a shared one.
   claim(id: string, leaseMs: number): Promise<WebhookClaim> {
-    const entry = this.#live(id);
-    if (entry) return Promise.resolve(entry.token === undefined ? { status: 'done' } : { status: 'busy' });
-    const token = newClaimToken();
-    this.#set(id, { token, expiresAt: this.#now() + leaseMs });
-    return Promise.resolve({ status: 'claimed', token });
+    return Promise.resolve(this.claimNow(id, leaseMs));
   }
 
-  complete(id: string, _token: string, ttlMs: number): Promise<void> {
-    this.#set(id, { token: undefined, expiresAt: this.#now() + ttlMs });
+  /** {@link claim}, answered at once: this store is one process's memory. */
+  claimNow(id: string, leaseMs: number): WebhookClaim {
+    const entry = this.#live(id);
+    if (entry) return entry.token === undefined ? DONE : BUSY;
+    // Unique within this process, which is as far as this store reaches.
+    const token = String(++this.#claims);
+    this.#set(id, { token, expiresAt: this.#now() + leaseMs });
+    return { status: 'claimed', token };
+  }
+
+  complete(id: string, token: string, ttlMs: number): Promise<void> {
+    this.completeNow(id, token, ttlMs);
     return Promise.resolve();
+  }
+
+  /** {@link complete}, done at once. */
+  completeNow(id: string, _token: string, ttlMs: number): void {
+    const entry = this.#entries.get(id);
+    // Marked done in its place: the id keeps its age, and the map is not touched.
+    if (entry) {
+      entry.token = undefined;
+      entry.expiresAt = this.#now() + ttlMs;
+    } else this.#set(id, { token: undefined, expiresAt: this.#now() + ttlMs });
   }
 
   release(id: string, token: string): Promise<void> {
@@ -79,13 +102,19 @@ export class MemoryWebhookStore implements WebhookStore {
 
   #live(id: string): Entry | undefined {
     const entry = this.#entries.get(id);
-    if (entry && entry.expiresAt <= this.#now()) this.#entries.delete(id);
-    return entry && entry.expiresAt > this.#now() ? entry : undefined;
+    if (!entry || entry.expiresAt > this.#now()) return entry;
+    this.#entries.delete(id);
+    return undefined;
   }
 
+  /** Adds an id that is not in the map (#live has removed it when it had expired). */
   #set(id: string, entry: Entry): void {
-    this.#entries.delete(id);
     this.#entries.set(id, entry);
-    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    while (this.#entries.size > this.#maxEntries) {
+      let oldest = this.#oldest.next();
+      if (oldest.done) oldest = (this.#oldest = this.#entries.keys()).next();
+      if (oldest.done) break;
+      this.#entries.delete(oldest.value);
+    }
   }
 }

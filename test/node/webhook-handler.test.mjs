@@ -264,6 +264,69 @@ describe('toNodeHandler behind node:http', () => {
   });
 });
 
+describe('toNodeHandler in front of any fetch-style handler', () => {
+  test('hands it a Request with the method, headers, body and URL, and sends its Response back', async () => {
+    const seen = [];
+    const server = createServer(
+      toNodeHandler(async (request) => {
+        seen.push([
+          request.method,
+          new URL(request.url).pathname,
+          request.headers.get('x-probe'),
+          await request.text(),
+        ]);
+        return new Response('echo', { status: 202, headers: { 'x-answer': 'yes' } });
+      }),
+    );
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.address().port}/some/path`, {
+        method: 'POST',
+        headers: { 'x-probe': 'probe' },
+        body: 'a body',
+      });
+      assert.deepEqual(
+        [response.status, response.headers.get('x-answer'), await response.text()],
+        [202, 'yes', 'echo'],
+      );
+      assert.deepEqual(seen, [['POST', '/some/path', 'probe', 'a body']]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("the receiver with clientIp gets a Request, and the allowlist goes by clientIp's address", async () => {
+    const addresses = [];
+    const { handler } = receiver(undefined, {
+      allowedIps: ['18.142.61.230'],
+      clientIp: (request) => (
+        addresses.push(request.headers.get('x-platform-ip')),
+        request.headers.get('x-platform-ip')
+      ),
+    });
+    const server = createServer(toNodeHandler(handler));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const deliver = async (ip, id) => {
+        const raw = body(id);
+        const response = await fetch(`http://127.0.0.1:${server.address().port}/webhooks/smile`, {
+          method: 'POST',
+          headers: { 'smile-signature': await sign(raw), 'x-platform-ip': ip },
+          body: raw,
+        });
+        return [response.status, await response.json()];
+      };
+      assert.deepEqual(await deliver('18.142.61.230', 'evt_ip_ok'), [200, { received: true }]);
+      assert.deepEqual(await deliver('127.0.0.1', 'evt_ip_no'), [403, { error: 'IP_NOT_ALLOWED' }]);
+      assert.deepEqual(addresses, ['18.142.61.230', '127.0.0.1']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('toNodeHandler behind Express', () => {
   /** Runs `use(port, calls)` against an Express app that `mount` sets up; the server is closed after. */
   async function withApp(mount, use) {
