@@ -2,14 +2,12 @@
 // holds it, a duplicate adds nothing whatever its job's state, a failing onEvent is retried, and a
 // job that used up its attempts stays as the dead letter until it is retried.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { createWebhookHandler, signWebhook, webhookJobId, webhookProcessor } from '../../dist/webhooks/index.js';
-import { followOutput } from '../support/child-output.mjs';
+import { startInboxProcess } from '../support/inbox-process.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 
 const secret = 'whsec_inbox';
@@ -266,27 +264,7 @@ describe("an outage of onEvent under Smile's schedule, compressed", () => {
 });
 
 describe('the inbox when processes die (kill -9)', () => {
-  const PROCESS = fileURLToPath(new URL('../fixtures/inbox-process.mjs', import.meta.url));
-
-  /** One inbox process; resolves once it is up, with what it prints, `until(line)` and `kill()`. */
-  async function start(env) {
-    const child = spawn(process.execPath, [PROCESS], {
-      env: { ...process.env, REDIS_URL: redis.url, WEBHOOK_SECRET: secret, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const output = followOutput(child, { timeout: 15_000 });
-    const until = async (match) => {
-      const text = await output.printed((so) => so.split('\n').some((line) => match.test(line)), String(match));
-      return text.split('\n').find((line) => match.test(line));
-    };
-    const stopped = new Promise((resolve) => child.once('close', resolve));
-    const kill = () => (child.kill('SIGKILL'), stopped);
-    const ready = await until(/^(listening \d+|working)$/).catch(
-      async (error) => (await kill(), Promise.reject(error)),
-    );
-    const lines = () => output.text().split('\n');
-    return { port: Number(ready.split(' ')[1]), lines, until, kill };
-  }
+  const start = (env) => startInboxProcess({ REDIS_URL: redis.url, WEBHOOK_SECRET: secret, ...env });
 
   test('a worker killed mid-job: the job is taken up again after the stall check, and completes', async () => {
     const name = `inbox-kill-${++queueNumber}`;

@@ -1,5 +1,5 @@
 // A throwaway Debian `redis-server` on a free loopback port, for the tests that need a real
-// Redis: no file is written, and it stops with the test.
+// Redis: no file is written unless an AOF folder is given, and it stops with the test.
 import { spawn } from 'node:child_process';
 import { freePort } from './free-port.mjs';
 
@@ -7,13 +7,18 @@ const START_TIMEOUT_MS = 10000;
 
 /**
  * Starts redis-server (on `port`, to start one again where another was) and resolves once it
- * accepts connections, with its URL, `stop()` and `kill()` (SIGKILL, as a crash).
+ * accepts connections, with its URL, `stop()` and `kill()` (SIGKILL, as a crash). With `aofDir`,
+ * it persists as BullMQ asks of production: an append-only file there, fsynced at every write,
+ * which a restart on the same folder loads.
  */
-export async function startRedis({ port: wanted } = {}) {
+export async function startRedis({ port: wanted, aofDir } = {}) {
   const port = wanted ?? (await freePort());
+  const persistence = aofDir
+    ? ['--dir', aofDir, '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction']
+    : ['--appendonly', 'no'];
   const child = spawn(
     process.env.REDIS_SERVER_PATH ?? 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'notice'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
