@@ -326,14 +326,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       : answer(200, { received: true, duplicate: true });
   };
 
-  const receiveSafely = async (delivery: WebhookDelivery): Promise<WebhookAnswer> => {
-    try {
-      return await receive(delivery);
-    } catch (error) {
-      report(error);
-      return refuse('INTERNAL_ERROR');
-    }
+  const internalError = (error: unknown) => {
+    report(error);
+    return refuse('INTERNAL_ERROR');
   };
+  const receiveSafely = (delivery: WebhookDelivery): Promise<WebhookAnswer> => receive(delivery).catch(internalError);
   const handler = async (request: Request): Promise<Response> => {
     let address: string | undefined;
     try {

@@ -136,10 +136,26 @@ function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
   };
 }
 
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+
 function respondWith(response: NodeLikeResponse, { status, body, headers }: WebhookAnswer): void {
   if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.writeHead(status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS);
   response.end(JSON.stringify(body));
+}
+
+/** The package's receiver, handed Node's request directly. */
+function receiveDirectly(
+  receive: (delivery: WebhookDelivery) => Promise<WebhookAnswer>,
+  request: NodeLikeRequest,
+  response: NodeLikeResponse,
+): Promise<void> {
+  const delivery = nodeDelivery(request);
+  return receive(delivery).then((result) => {
+    // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
+    delivery.dropBody();
+    respondWith(response, result);
+  });
 }
 
 /** Answers Node's `(req, res)` with a fetch-style handler such as {@link createWebhookHandler}'s. Mount it before any body parser. */
@@ -153,13 +169,7 @@ export function toNodeHandler(
     if (request.readableEnded && method !== 'GET' && method !== 'HEAD') {
       return respond(response, json(500, BODY_ALREADY_READ));
     }
-    if (receive) {
-      const delivery = nodeDelivery(request);
-      const result = await receive(delivery);
-      // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
-      delivery.dropBody();
-      return respondWith(response, result);
-    }
+    if (receive) return receiveDirectly(receive, request, response);
     const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
     try {
       const headers = new Headers();

@@ -38,11 +38,21 @@ const hexDigit = (code: number): number =>
         ? code - 55
         : -1;
 
+/**
+ * Node's `Buffer`, whose hex decoding is native: it stops at the first pair that is not hex, so a
+ * result of the full length means every digit was one.
+ */
+const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'hex'): Uint8Array<ArrayBuffer> } }).Buffer;
+
 /** The header's signature bytes, or undefined when it is not 128 hex digits (case and surrounding whitespace aside). */
 function readSignature(header: string | null | undefined): Uint8Array<ArrayBuffer> | undefined {
   if (typeof header !== 'string') return undefined;
   const hex = header.length === SHA512_HEX_LENGTH ? header : header.trim();
   if (hex.length !== SHA512_HEX_LENGTH) return undefined;
+  if (nodeBuffer) {
+    const decoded = nodeBuffer.from(hex, 'hex');
+    return decoded.length === SHA512_HEX_LENGTH / 2 ? decoded : undefined;
+  }
   const bytes = new Uint8Array(SHA512_HEX_LENGTH / 2);
   for (let index = 0; index < bytes.length; index++) {
     const high = hexDigit(hex.charCodeAt(index * 2));
