@@ -12,6 +12,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { createWebhookHandler, signWebhook, toNodeHandler } from '../dist/webhooks/index.js';
 import { startRedis } from '../test/support/redis-server.mjs';
 
@@ -142,7 +143,7 @@ export async function benchWebhooks(trials) {
 }
 
 const HTTP_DELIVERIES = DELIVERIES;
-const HTTP_CONNECTIONS = 16;
+const HTTP_CONNECTIONS = Number(process.env.CONN ?? 16);
 
 /** Starts one receiver process of bench-webhook-server.mjs; resolves with its port and stop(). */
 function startServer(receiver, redisUrl) {
@@ -213,32 +214,51 @@ function load(port, list) {
 /** How many slices of a trial's deliveries the two receivers take turns on over HTTP. */
 const HTTP_SLICES = 5;
 
+/** The CPU time, in µs, that a receiver process and Redis have used so far. */
+async function cpuMicros(port, redisClient) {
+  const { cpuMicros: receiver } = await (await fetch(`http://127.0.0.1:${port}/cpu`)).json();
+  const info = await redisClient.info('cpu');
+  const seconds = (name) => Number(info.match(new RegExp(`^${name}:([\\d.]+)`, 'm'))[1]);
+  return receiver + (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
+}
+
 /**
- * Interleaved trials over HTTP with one Redis; µs per delivery for each receiver. As in
- * process, the two take turns on slices of each trial's deliveries.
+ * Interleaved trials over HTTP with one Redis, the two receivers taking turns on slices of each
+ * trial's deliveries, as in process. For each: the wall time per delivery, and the CPU time per
+ * delivery of its process and of Redis together (what the receiver costs the machine, whatever
+ * else shares its two cores), both in µs.
  */
 export async function benchWebhooksOverHttp(trials) {
   const redis = await startRedis();
+  const redisClient = new Redis(redis.url);
   const servers = {};
   try {
     servers.ours = await startServer('package', redis.url);
     servers.plain = await startServer('plain', redis.url);
-    const times = { ours: [], plain: [] };
+    const wall = { ours: [], plain: [] };
+    const cpu = { ours: [], plain: [] };
     for (const which of ['ours', 'plain']) await load(servers[which].port, await deliveries(`http-warm-${which}`));
     for (let trial = 0; trial < trials; trial++) {
       const list = await deliveries(`http-${trial}`);
       const spent = { ours: 0, plain: 0 };
+      const used = { ours: 0, plain: 0 };
       const size = list.length / HTTP_SLICES;
       for (let slice = 0; slice < HTTP_SLICES; slice++) {
         const part = list.slice(slice * size, (slice + 1) * size);
         for (const which of (trial + slice) % 2 ? ['plain', 'ours'] : ['ours', 'plain']) {
+          const before = await cpuMicros(servers[which].port, redisClient);
           spent[which] += (await load(servers[which].port, part)) * part.length;
+          used[which] += (await cpuMicros(servers[which].port, redisClient)) - before;
         }
       }
-      for (const which of ['ours', 'plain']) times[which].push(spent[which] / list.length);
+      for (const which of ['ours', 'plain']) {
+        wall[which].push(spent[which] / list.length);
+        cpu[which].push(used[which] / list.length);
+      }
     }
-    return { ...times, deliveries: HTTP_DELIVERIES, connections: HTTP_CONNECTIONS };
+    return { wall, cpu, deliveries: HTTP_DELIVERIES, connections: HTTP_CONNECTIONS };
   } finally {
+    redisClient.disconnect();
     await Promise.all(Object.values(servers).map((server) => server.stop()));
     await redis.stop();
   }
@@ -247,13 +267,12 @@ export async function benchWebhooksOverHttp(trials) {
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const trials = Number(process.argv[2] ?? 5);
-  for (const [name, bench] of [
-    ['in process', benchWebhooks],
-    ['over HTTP', benchWebhooksOverHttp],
-  ]) {
-    const { ours, plain } = await bench(trials);
+  const show = (name, { ours, plain }) =>
     console.log(
       `${name}: ours ${median(ours).toFixed(1)} µs, plain ${median(plain).toFixed(1)} µs, ${(median(ours) / median(plain)).toFixed(2)}×`,
     );
-  }
+  show('in process', await benchWebhooks(trials));
+  const overHttp = await benchWebhooksOverHttp(trials);
+  show('over HTTP, CPU', overHttp.cpu);
+  show('over HTTP, wall', overHttp.wall);
 }

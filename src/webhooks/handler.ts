@@ -4,6 +4,7 @@
  * path is one-directional: request → bounded body → verify → claim → `onEvent` → answer.
  */
 import { clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
+import { Deadlines } from './deadlines.js';
 import {
   answerResponse,
   registerDeliveryReceiver,
@@ -195,9 +196,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   // it needs no timer, and no turn of the event loop.
   const memoryStore =
     Object.getPrototypeOf(store) === MemoryWebhookStore.prototype ? (store as MemoryWebhookStore) : undefined;
-  const bound: <T>(step: Promise<T>, name: string) => Promise<T> = memoryStore
-    ? (step) => step
-    : (step, name) => bounded(step, storeTimeoutMs, name);
+  const deadlines = new Deadlines(storeTimeoutMs);
+  const bounded = <T>(step: Promise<T>, name: string): Promise<T> =>
+    deadlines.bound(step, () => `The webhook store's ${name} took longer than ${storeTimeoutMs} ms`);
+  const bound: <T>(step: Promise<T>, name: string) => Promise<T> = memoryStore ? (step) => step : bounded;
 
   const receive = async (delivery: WebhookDelivery): Promise<WebhookAnswer> => {
     if (delivery.method !== 'POST') {
@@ -312,10 +314,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
             removeOnFail: false,
           },
         ),
-        storeTimeoutMs,
         'add',
       );
-      stored = await bounded(inbox.getJob(jobId), storeTimeoutMs, 'getJob');
+      stored = await bounded(inbox.getJob(jobId), 'getJob');
     } catch (error) {
       report(error, event);
       return refuse('STORE_UNAVAILABLE');
@@ -345,13 +346,4 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   // Behind toNodeHandler, Node's request is read directly, unless clientIp needs a fetch Request.
   if (!clientIp) registerDeliveryReceiver(handler, receiveSafely);
   return handler;
-}
-
-/** A store step, or its failure once it has taken longer than `ms`. */
-function bounded<T>(step: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The webhook store's ${name} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([step, late]).finally(() => clearTimeout(timer));
 }

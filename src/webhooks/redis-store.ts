@@ -33,10 +33,11 @@ const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  * can never both hold an id.
  */
 export function redisWebhookStore({ client, prefix = 'wink-widget:webhook:' }: RedisWebhookStoreOptions): WebhookStore {
-  const send = (args: string[]): Promise<unknown> =>
+  // Which client it is, found once.
+  const send: (args: string[]) => Promise<unknown> =
     'call' in client && typeof client.call === 'function'
-      ? client.call(args[0], ...args.slice(1))
-      : (client as NodeRedisLikeClient).sendCommand(args);
+      ? ([command, ...rest]) => client.call(command, ...rest)
+      : (args) => (client as NodeRedisLikeClient).sendCommand(args);
   const key = (id: string) => prefix + id;
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
 

@@ -1,0 +1,70 @@
+/**
+ * Bounds on the store's steps, for every request of a receiver: one timer for all of them, armed
+ * for the earliest deadline, instead of a timer set and cleared for each step. A receiver under
+ * load takes thousands of steps a second, and each would otherwise cost a timer of its own.
+ */
+
+interface Pending {
+  readonly deadline: number;
+  readonly expire: () => void;
+  settled: boolean;
+}
+
+/** The pending steps of one bound, in the order of their deadlines (they all wait the same time). */
+export class Deadlines {
+  readonly #ms: number;
+  readonly #queue: Pending[] = [];
+  #head = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+  }
+
+  /** `step`, or its failure with `message` once it has taken longer than the bound. */
+  bound<T>(step: Promise<T>, message: () => string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending = {
+        deadline: Date.now() + this.#ms,
+        expire: () => reject(new Error(message())),
+        settled: false,
+      };
+      this.#queue.push(pending);
+      this.#arm();
+      step.then(
+        (value) => {
+          pending.settled = true;
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.settled = true;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  #arm(): void {
+    if (this.#timer !== undefined) return;
+    const head = this.#queue[this.#head];
+    if (!head) return;
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, head.deadline - Date.now()));
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    while (this.#head < this.#queue.length) {
+      const pending = this.#queue[this.#head];
+      if (!pending.settled && pending.deadline > now) break;
+      if (!pending.settled) pending.expire();
+      this.#head++;
+    }
+    // Drop what has been swept, now and then, so that the queue stays small.
+    if (this.#head > 1024 || this.#head === this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#arm();
+  }
+}
