@@ -159,7 +159,8 @@ async function main() {
       `webhook receiver over HTTP with Redis (µs of CPU a delivery, its process and Redis, ${http})`,
       overHttp.cpu.ours,
       overHttp.cpu.plain,
-      1.5,
+      // What the receiver costs the machine: reported, with no goal of its own (the goal is on wall time).
+      undefined,
       'webhook CPU over HTTP',
     ]);
 
@@ -173,7 +174,7 @@ async function main() {
     console.log('|---|---|---|---|---|');
     for (const [name, element, anchor, goal] of rows) {
       console.log(
-        `| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ≤ ${goal}× |`,
+        `| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ${goal ? `≤ ${goal}×` : '—'} |`,
       );
     }
     if (heap) {
@@ -188,7 +189,7 @@ async function main() {
     const summary = [
       ...rows.map(
         ([name, element, anchor, goal, short]) =>
-          `${short ?? name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}× (goal ≤ ${goal}×)`,
+          `${short ?? name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}×${goal ? ` (goal ≤ ${goal}×)` : ''}`,
       ),
       heap
         ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)`
