@@ -4,6 +4,8 @@
  * load takes thousands of steps a second, and each would otherwise cost a timer of its own.
  */
 
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 interface Pending {
   readonly deadline: number;
   readonly expire: () => void;
@@ -23,6 +25,8 @@ export class Deadlines {
 
   /** `step`, or its failure with `message` once it has taken longer than the bound. */
   bound<T>(step: Promise<T>, message: () => string): Promise<T> {
+    // No bound at all (Infinity), rather than a timer that overflows and fires at once.
+    if (!Number.isFinite(this.#ms)) return step;
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
         deadline: Date.now() + this.#ms,
@@ -48,7 +52,8 @@ export class Deadlines {
     if (this.#timer !== undefined) return;
     const head = this.#queue[this.#head];
     if (!head) return;
-    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, head.deadline - Date.now()));
+    // Timers take at most 2³¹ - 1 ms; a longer wait is swept then, and armed again.
+    this.#timer = setTimeout(() => this.#sweep(), Math.min(MAX_DELAY_MS, Math.max(0, head.deadline - Date.now())));
   }
 
   #sweep(): void {

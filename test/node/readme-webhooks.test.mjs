@@ -53,8 +53,8 @@ async function serve(file, env) {
   const stop = () => (child.kill(), exited);
   // One that never comes up is not left running.
   await printed('listening\n').catch(async (error) => (await stop(), Promise.reject(error)));
-  const post = async (headers) => {
-    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body });
+  const post = async (headers, raw = body) => {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body: raw });
     return [response.status, await response.json()];
   };
   return { post, printed, stop };
@@ -172,4 +172,37 @@ test('the README durable inbox queues, runs each event once, and answers duplica
   }
   // It ran the event once, and nothing after.
   assert.equal(await receiver.printed(''), 'ACCOUNT_CONNECTED et-readme-1\n');
+});
+
+test('the README durable inbox answers 503 within a second while Redis is down, stays up, and recovers by itself', async () => {
+  let redis = await startRedis();
+  const file = await snippet('#### Durable inbox: BullMQ', 'inbox-receiver-outage.mjs');
+  const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
+  try {
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, queued: true }]);
+    assert.equal(await receiver.printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n');
+    await redis.kill();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const started = performance.now();
+      assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [503, { error: 'STORE_UNAVAILABLE' }]);
+      assert.ok(performance.now() - started < 1500, `answered in ${Math.round(performance.now() - started)} ms`);
+    }
+    // The receiver and its worker lived through their clients' errors; Redis comes back on the same port.
+    redis = await startRedis({ port: redis.port });
+    const later = JSON.stringify({ ...JSON.parse(body), id: 'et-readme-after', createdAt: new Date().toISOString() });
+    const laterSignature = await signWebhook(later, secret);
+    // Smile retries; so does this, bounded.
+    let answer;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      answer = await receiver.post({ 'smile-signature': laterSignature }, later);
+      if (answer[0] !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.deepEqual(answer, [200, { received: true, queued: true }]);
+    // The worker, reconnected by itself, runs it.
+    assert.match(await receiver.printed('et-readme-after\n'), /ACCOUNT_CONNECTED et-readme-after\n$/);
+  } finally {
+    await receiver.stop();
+    await redis.stop();
+  }
 });

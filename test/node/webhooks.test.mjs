@@ -251,5 +251,10 @@ describe('the bounds on store steps', () => {
     // Later steps get their own deadline, after the first sweep.
     const later = deadlines.bound(new Promise(() => {}), () => 'later was late');
     await assert.rejects(later, /later was late/);
+    // No bound: the step itself, with no timer that would overflow and fire at once.
+    const step = new Promise((resolve) => setTimeout(resolve, 50, 'unbounded'));
+    const unbounded = new Deadlines(Infinity).bound(step, () => 'never late');
+    assert.equal(unbounded, step);
+    assert.equal(await unbounded, 'unbounded');
   });
 });
