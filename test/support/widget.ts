@@ -72,7 +72,11 @@ export class EventLog {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`No ${type} #${count} within ${timeout} ms; got: ${this.types.join(', ') || 'nothing'}`));
+        // A widget-error names its code and message, so that a failure says why it happened.
+        const got = this.entries.map((entry) =>
+          entry.type === 'widget-error' ? `widget-error ${JSON.stringify(entry.detail)}` : entry.type,
+        );
+        reject(new Error(`No ${type} #${count} within ${timeout} ms; got: ${got.join(', ') || 'nothing'}`));
       }, timeout);
       if (!check()) this.#waiters.add(check);
     });
