@@ -129,6 +129,26 @@ test('two instances of the Redis receiver share one Redis: an event sent to both
   }
 });
 
+/** With Redis down: three deliveries in a row, each answered 503 within a second (and a margin). */
+async function expectUnavailable(receiver) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = performance.now();
+    assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [503, { error: 'STORE_UNAVAILABLE' }]);
+    assert.ok(performance.now() - started < 1500, `answered in ${Math.round(performance.now() - started)} ms`);
+  }
+}
+
+/** Delivers again while the answer is 503, as Smile retries, bounded; resolves with the last answer. */
+async function retryWhileUnavailable(deliver) {
+  let answer;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    answer = await deliver();
+    if (answer[0] !== 503) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return answer;
+}
+
 test('the README Redis receiver answers 503 within a second while Redis is down, stays up, and recovers by itself', async () => {
   let redis = await startRedis();
   const file = await snippet('#### Several instances: Redis', 'redis-receiver-outage.mjs');
@@ -136,21 +156,14 @@ test('the README Redis receiver answers 503 within a second while Redis is down,
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
     await redis.kill();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const started = performance.now();
-      assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [503, { error: 'STORE_UNAVAILABLE' }]);
-      assert.ok(performance.now() - started < 1500, `answered in ${Math.round(performance.now() - started)} ms`);
-    }
+    await expectUnavailable(receiver);
     // The process lived through the client's errors; Redis comes back on the same port.
     redis = await startRedis({ port: redis.port });
     // Smile retries; so does this, bounded. The new Redis is empty, so the event is new to it.
-    let answer;
-    for (let attempt = 0; attempt < 40; attempt++) {
-      answer = await receiver.post({ 'smile-signature': signature });
-      if (answer[0] !== 503) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    assert.deepEqual(answer, [200, { received: true }]);
+    assert.deepEqual(await retryWhileUnavailable(() => receiver.post({ 'smile-signature': signature })), [
+      200,
+      { received: true },
+    ]);
   } finally {
     await receiver.stop();
     await redis.stop();
@@ -182,23 +195,16 @@ test('the README durable inbox answers 503 within a second while Redis is down, 
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, queued: true }]);
     assert.equal(await receiver.printed('et-readme-1\n'), 'ACCOUNT_CONNECTED et-readme-1\n');
     await redis.kill();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const started = performance.now();
-      assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [503, { error: 'STORE_UNAVAILABLE' }]);
-      assert.ok(performance.now() - started < 1500, `answered in ${Math.round(performance.now() - started)} ms`);
-    }
+    await expectUnavailable(receiver);
     // The receiver and its worker lived through their clients' errors; Redis comes back on the same port.
     redis = await startRedis({ port: redis.port });
     const later = JSON.stringify({ ...JSON.parse(body), id: 'et-readme-after', createdAt: new Date().toISOString() });
     const laterSignature = await signWebhook(later, secret);
     // Smile retries; so does this, bounded.
-    let answer;
-    for (let attempt = 0; attempt < 40; attempt++) {
-      answer = await receiver.post({ 'smile-signature': laterSignature }, later);
-      if (answer[0] !== 503) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    assert.deepEqual(answer, [200, { received: true, queued: true }]);
+    assert.deepEqual(await retryWhileUnavailable(() => receiver.post({ 'smile-signature': laterSignature }, later)), [
+      200,
+      { received: true, queued: true },
+    ]);
     // The worker, reconnected by itself, runs it.
     assert.match(await receiver.printed('et-readme-after\n'), /ACCOUNT_CONNECTED et-readme-after\n$/);
   } finally {
