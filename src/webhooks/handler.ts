@@ -5,6 +5,7 @@
  */
 import { clientAddress, normalizeIp, type TrustProxy } from './client-ip.js';
 import { Deadlines } from './deadlines.js';
+import type { EventBus } from './event-bus.js';
 import {
   answerResponse,
   registerDeliveryReceiver,
@@ -80,6 +81,12 @@ export interface WebhookHandlerOptions {
    * platform's header); behind {@link toNodeHandler} the socket's is used without it.
    */
   clientIp?: (request: Request) => string | undefined;
+  /**
+   * Where each event is published once `onEvent` has finished with it, for the pages of its user
+   * (see `createEventStream`). With `queue`, give it to `webhookProcessor` instead: the worker
+   * publishes. A bus that fails is told to `onError`; the answer stays 200.
+   */
+  bus?: EventBus;
   /** Told of each failure on the server's side: a throwing or slow `onEvent`, an unreachable store. */
   onError?: (error: unknown, event: SmileWebhookEvent | undefined) => void;
 }
@@ -168,8 +175,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     allowedIps,
     trustProxy,
     clientIp,
+    bus,
     onError,
   } = options;
+  if (bus && queue) {
+    throw new TypeError('With a queue, the worker publishes: give the bus to webhookProcessor(onEvent, { bus })');
+  }
   if ((typeof onEvent === 'function') === Boolean(queue)) {
     throw new TypeError('createWebhookHandler needs either an onEvent function or a queue (the durable inbox)');
   }
@@ -184,6 +195,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     );
   }
   const allowed = allowedIps && new Set(allowedIps.map(normalizeIp));
+  // Not awaited: the answer does not wait for the pages. Once done, so that a retry of the event,
+  // a duplicate by then, is not pushed again.
+  const publish = (event: SmileWebhookEvent) => {
+    if (!bus) return;
+    try {
+      bus.publish(event).catch((error: unknown) => report(error, event));
+    } catch (error) {
+      report(error, event);
+    }
+  };
   const report = (error: unknown, event?: SmileWebhookEvent) => {
     try {
       onError?.(error, event);
@@ -256,7 +277,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       bound(
         handled ? store.complete(event.id, token, doneTtlMs) : store.release(event.id, token),
         handled ? 'complete' : 'release',
-      ).catch((error: unknown) => report(error, event));
+      ).then(
+        () => handled && publish(event),
+        (error: unknown) => report(error, event),
+      );
     const failed = async (error: unknown) => {
       report(error, event);
       await finish(false);
@@ -285,8 +309,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       if (outcome !== 'handled') return outcome;
     } else {
       // A synchronous onEvent has finished already: no timer is needed for it.
-      if (memoryStore) memoryStore.completeNow(event.id, token, doneTtlMs);
-      else await finish(true);
+      if (memoryStore) {
+        memoryStore.completeNow(event.id, token, doneTtlMs);
+        publish(event);
+      } else await finish(true);
     }
     return answer(200, { received: true });
   };

@@ -3,6 +3,7 @@
  * them, so that an `onEvent` that is down for hours loses nothing. The package imports no BullMQ:
  * it takes the user's `Queue`, and gives the `Worker` its processor.
  */
+import type { EventBus } from './event-bus.js';
 import type { SmileWebhookEvent } from './types.js';
 
 /** The part of a BullMQ `Queue` the receiver uses. */
@@ -48,14 +49,39 @@ export const DEFAULT_JOB_BACKOFF_MS = 8_000;
  */
 export const webhookJobId = (eventId: string): string => `smile-${eventId.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
 
+export interface WebhookProcessorOptions {
+  /**
+   * Where each event is published once `onEvent` has finished with it, for the pages of its
+   * user (see `createEventStream`). A bus that fails is told to `onError`; the job still succeeds,
+   * so that `onEvent` is not run again for it.
+   */
+  bus?: EventBus;
+  /** Told when the bus fails. */
+  onError?: (error: unknown, event: SmileWebhookEvent) => void;
+}
+
 /**
  * The processor of a BullMQ `Worker` on the inbox's queue: `new Worker(name,
- * webhookProcessor(onEvent), { connection })`. It hands `onEvent` the typed event; when
+ * webhookProcessor(onEvent, { bus }), { connection })`. It hands `onEvent` the typed event; when
  * `onEvent` throws, BullMQ retries the job with its backoff.
  */
-export function webhookProcessor(onEvent: (event: SmileWebhookEvent) => unknown): (job: WebhookJob) => Promise<void> {
+export function webhookProcessor(
+  onEvent: (event: SmileWebhookEvent) => unknown,
+  { bus, onError }: WebhookProcessorOptions = {},
+): (job: WebhookJob) => Promise<void> {
   if (typeof onEvent !== 'function') throw new TypeError('webhookProcessor needs an onEvent function');
   return async (job) => {
-    await onEvent(job.data.event);
+    const { event } = job.data;
+    await onEvent(event);
+    if (!bus) return;
+    try {
+      await bus.publish(event);
+    } catch (error) {
+      try {
+        onError?.(error, event);
+      } catch {
+        // A failing reporter must not fail the job, which would run onEvent again.
+      }
+    }
   };
 }

@@ -29,6 +29,7 @@ export {
   DEFAULT_JOB_BACKOFF_MS,
   webhookJobId,
   webhookProcessor,
+  type WebhookProcessorOptions,
   type WebhookJob,
   type WebhookJobData,
   type WebhookQueue,
@@ -42,6 +43,38 @@ export {
   type NodeRedisLikeClient,
   type RedisWebhookStoreOptions,
 } from './redis-store.js';
+export {
+  createEventStream,
+  readCursor,
+  DEFAULT_BUS_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MAX_QUEUED_BYTES,
+  DEFAULT_RETRY_MS,
+  type EventStream,
+  type EventStreamAnswerCode,
+  type EventStreamOptions,
+  type ResyncReason,
+} from './event-stream.js';
+export {
+  DEFAULT_HISTORY_AGE_MS,
+  DEFAULT_HISTORY_EVENTS,
+  type BusEntry,
+  type BusListener,
+  type EventBus,
+  type EventBusOptions,
+  type EventHistory,
+} from './event-bus.js';
+export { memoryEventBus, type MemoryEventBusOptions } from './memory-event-bus.js';
+export { redisEventBus, type RedisEventBusOptions, type SubscribingRedisClient } from './redis-event-bus.js';
+export {
+  STREAMED_DATA_KEYS,
+  STREAMED_SESSION_KEYS,
+  streamedEvent,
+  webhookUserId,
+  type PageEvent,
+  type StreamedWebhookEvent,
+  type StreamedWebhookEventOf,
+} from './stream-projection.js';
 export * from './types.js';
 
 import { SMILE_WEBHOOK_TYPES, type SmileWebhookType } from './types.js';

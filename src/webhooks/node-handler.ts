@@ -32,6 +32,10 @@ export interface NodeLikeResponse {
   headersSent?: boolean;
   writeHead(status: number, headers?: Record<string, string>): unknown;
   end(body?: Uint8Array | string): unknown;
+  /** For a stream (Server-Sent Events): each chunk as it comes; false while the socket is full. */
+  write?(chunk: Uint8Array): boolean;
+  on?(event: 'close' | 'drain', listener: () => void): unknown;
+  off?(event: 'close' | 'drain', listener: () => void): unknown;
 }
 
 const encoder = new TextEncoder();
@@ -171,6 +175,10 @@ export function toNodeHandler(
     }
     if (receive) return receiveDirectly(receive, request, response);
     const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
+    // A client that leaves before the answer is ready (a stream's page closed meanwhile).
+    let left = false;
+    const onLeave = () => (left = true);
+    response.on?.('close', onLeave);
     try {
       const headers = new Headers();
       for (const [name, value] of Object.entries(request.headers)) {
@@ -189,14 +197,56 @@ export function toNodeHandler(
     } catch {
       answer = json(500, { error: 'INTERNAL_ERROR' });
     }
+    response.off?.('close', onLeave);
     // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
     body?.drop();
+    if (left) return void (await answer.body?.cancel().catch(() => undefined));
     await respond(response, answer);
   };
 }
 
 async function respond(response: NodeLikeResponse, answer: Response): Promise<void> {
-  if (response.headersSent) return;
+  if (response.headersSent) {
+    await answer.body?.cancel();
+    return;
+  }
   response.writeHead(answer.status, Object.fromEntries(answer.headers));
-  response.end(new Uint8Array(await answer.arrayBuffer()));
+  const streamed = answer.body && answer.headers.get('content-type')?.startsWith('text/event-stream');
+  if (!streamed || !response.write || !response.on || !response.off) {
+    response.end(new Uint8Array(await answer.arrayBuffer()));
+    return;
+  }
+  await pipeStream(answer.body, response as Required<NodeLikeResponse>);
+}
+
+/**
+ * Writes a stream that may never end as it comes, no faster than the socket takes it, and
+ * cancels it when the client goes away, so that its source lets go of what it holds.
+ */
+async function pipeStream(body: ReadableStream<Uint8Array>, response: Required<NodeLikeResponse>): Promise<void> {
+  const reader = body.getReader();
+  let gone = false;
+  let drained: (() => void) | undefined;
+  const onClose = () => {
+    gone = true;
+    drained?.();
+    reader.cancel().catch(() => undefined);
+  };
+  const onDrain = () => drained?.();
+  response.on('close', onClose);
+  response.on('drain', onDrain);
+  try {
+    while (!gone) {
+      const { done, value } = await reader.read();
+      if (done || gone) break;
+      if (!response.write(value)) await new Promise<void>((resolve) => (drained = resolve));
+      drained = undefined;
+    }
+  } catch {
+    // The stream broke: end the response, and the client reconnects.
+  } finally {
+    response.off('close', onClose);
+    response.off('drain', onDrain);
+    if (!gone) response.end();
+  }
 }

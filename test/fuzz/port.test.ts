@@ -26,7 +26,13 @@ describe('fuzzing the port', function () {
     addEventListener('error', onError);
     try {
       const cases = winkFuzz.callbacks(SEED, COUNT);
-      const { el, log } = mountWidget({ sdkUrl: FUZZ_SDK, options: { fuzz: { seed: SEED, count: COUNT } } });
+      const { el, log } = mountWidget({
+        sdkUrl: FUZZ_SDK,
+        options: { fuzz: { seed: SEED, count: COUNT } },
+        // This test is about the port, not the launch. WebKitGTK under CI has been seen to take
+        // over the default 15 s to bring up a first frame, so the launch gets most of the wait.
+        configure: (widget) => (widget.timeout = 40000),
+      });
       // The summary is the SDK's last callback: every output before it has arrived.
       const summary = await waitForSummary(log.until.bind(log));
       const outputs = log.entries.filter((entry) => entry.type !== 'widget-open' && entry !== summary);

@@ -4,15 +4,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { followOutput } from './child-output.mjs';
 
-const PROCESS = fileURLToPath(new URL('../fixtures/inbox-process.mjs', import.meta.url));
+const INBOX = fileURLToPath(new URL('../fixtures/inbox-process.mjs', import.meta.url));
 
 /**
- * Starts an inbox process with `env` (ROLE, QUEUE, REDIS_URL, WEBHOOK_SECRET, …); resolves with
+ * Starts an inbox process (or another fixture `script` that prints the same lines) with `env` (ROLE, QUEUE, REDIS_URL, WEBHOOK_SECRET, …); resolves with
  * its port (a receiver's), what it printed (`lines()`), `until(pattern)` for a line yet to come,
  * `onLine(listener)` for each line as it comes, and `kill()` (SIGKILL).
  */
-export async function startInboxProcess(env) {
-  const child = spawn(process.execPath, [PROCESS], {
+export async function startInboxProcess(env, script = INBOX) {
+  const child = spawn(process.execPath, [script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,0 +1,110 @@
+/**
+ * The bus of one process: the default of `createEventStream`, for a single instance. Each user's
+ * history is an array bounded by count and age; the users themselves are bounded too, the least
+ * recently published to going first.
+ */
+import {
+  busSettings,
+  mergeEntries,
+  type BusEntry,
+  type BusListener,
+  type EventBus,
+  type EventBusOptions,
+} from './event-bus.js';
+
+export interface MemoryEventBusOptions extends EventBusOptions {
+  /** How many users' histories are kept (default 10,000). */
+  maxUsers?: number;
+}
+
+interface UserHistory {
+  entries: BusEntry[];
+  /** The newest id this history has dropped for its count. */
+  reach: number;
+}
+
+/** `work()` as a promise, its throw a rejection: the bus's API is asynchronous, as Redis's is. */
+const settled = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
+
+export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
+  const { usersOf, pageJson, maxEvents, ageFloor } = busSettings(options);
+  const maxUsers = options.maxUsers ?? 10_000;
+  const histories = new Map<string, UserHistory>();
+  const listeners = new Map<string, Set<BusListener>>();
+  let last = 0;
+  // The newest id of any history dropped whole: a user's resume can no longer tell past it.
+  let evictedReach = 0;
+
+  const prune = (history: UserHistory) => {
+    const floor = ageFloor();
+    let old = 0;
+    while (old < history.entries.length && history.entries[old].id < floor) old++;
+    if (old) history.entries.splice(0, old);
+  };
+
+  return {
+    publish: (event) =>
+      settled(() => {
+        const users = usersOf(event);
+        if (users.length === 0) return;
+        const entry: BusEntry = { id: (last = Math.max(last + 1, Date.now() * 1000)), json: pageJson(event) };
+        for (const user of users) {
+          const history = histories.get(user) ?? { entries: [], reach: 0 };
+          // Most recently published last, so that the first in the map is the one to evict.
+          histories.delete(user);
+          histories.set(user, history);
+          history.entries.push(entry);
+          if (history.entries.length > maxEvents) history.reach = history.entries.shift()!.id;
+          prune(history);
+        }
+        while (histories.size > maxUsers) {
+          const [user, history] = histories.entries().next().value as [string, UserHistory];
+          histories.delete(user);
+          evictedReach = Math.max(evictedReach, history.reach, history.entries.at(-1)?.id ?? 0);
+        }
+        for (const user of users) {
+          for (const listener of listeners.get(user) ?? []) listener.entry(entry);
+        }
+      }),
+
+    subscribe: (userIds, listener) =>
+      settled(() => {
+        for (const user of userIds) {
+          let set = listeners.get(user);
+          if (!set) listeners.set(user, (set = new Set()));
+          set.add(listener);
+        }
+        return () => {
+          for (const user of userIds) {
+            const set = listeners.get(user);
+            if (!set) continue;
+            set.delete(listener);
+            if (set.size === 0) listeners.delete(user);
+          }
+        };
+      }),
+
+    history: (userIds, after) =>
+      settled(() => {
+        const head = last;
+        const from = Math.min(after, head);
+        let reach = Math.max(evictedReach, ageFloor());
+        const lists: BusEntry[][] = [];
+        for (const user of userIds) {
+          const history = histories.get(user);
+          if (!history) continue;
+          prune(history);
+          reach = Math.max(reach, history.reach);
+          lists.push(history.entries.filter((entry) => entry.id > from));
+        }
+        // A cursor at or past the newest id has missed nothing.
+        return { entries: mergeEntries(lists), complete: after >= head || from >= reach, head };
+      }),
+
+    close: () =>
+      settled(() => {
+        for (const set of listeners.values()) for (const listener of set) listener.lost();
+        listeners.clear();
+      }),
+  };
+}

@@ -1,0 +1,65 @@
+// Pages of the event stream, in Node: the package's own browser client (SmileEvents) on the
+// `eventsource` package, the WHATWG EventSource for Node. A page's session is the cookie its
+// browser would send; a test names the page's user in the URL's fragment, which never leaves
+// the client, and this EventSource sends it as `session=<user>`.
+import { EventSource } from 'eventsource';
+import { SmileEvents } from '../../dist/smile-events.js';
+
+class PageEventSource extends EventSource {
+  constructor(url, init) {
+    const user = decodeURIComponent(new URL(url).hash.slice(1));
+    super(url, {
+      ...init,
+      fetch: (input, options) =>
+        fetch(input, {
+          ...options,
+          headers: { ...options?.headers, ...(user ? { cookie: `session=${encodeURIComponent(user)}` } : {}) },
+        }),
+    });
+  }
+}
+globalThis.EventSource ??= PageEventSource;
+
+/**
+ * A page of `user` on `url`, recording every webhook and resync it hears; `until(holds, what)`
+ * resolves once `holds(page)` is true, checked at each of them, and rejects after `timeout` ms.
+ */
+export function openPage(url, user, options) {
+  const page = new SmileEvents(`${url}#${encodeURIComponent(user)}`, options);
+  const heard = [];
+  const resyncs = [];
+  const waiters = new Set();
+  const changed = () => {
+    for (const waiter of waiters) waiter();
+  };
+  page.addEventListener('webhook', (event) => (heard.push(event.detail), changed()));
+  page.addEventListener('resync', (event) => (resyncs.push(event.detail), changed()));
+  const result = { page, heard, resyncs, user };
+  result.until = (holds, what, timeout = 20_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (!holds(result)) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`Not within ${timeout} ms: ${what} (heard ${heard.length})`));
+      }, timeout);
+      waiters.add(check);
+      check();
+    });
+  return result;
+}
+
+/** Polls `read()` every 50 ms until `holds(value)`, for what has no event (a server's counters); bounded. */
+export async function pollUntil(read, holds, what, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (holds(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Not within ${timeout} ms: ${what} (last ${JSON.stringify(value)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
