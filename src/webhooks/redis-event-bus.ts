@@ -122,7 +122,9 @@ export function redisEventBus(options: RedisEventBusOptions): EventBus {
       }
       isIoRedis = typeof (subscriber as { call?: unknown }).call === 'function';
       if (!isIoRedis && typeof subscriber.connect === 'function' && !subscriber.isOpen) await subscriber.connect();
-      if (isIoRedis) subscriber.on?.('message', deliver);
+      // ioredis's message event comes (channel, message), node-redis's listener (message, channel).
+      if (isIoRedis)
+        subscriber.on?.('message', (channelName: string, message: string) => deliver(message, channelName));
       subscriber.on?.('reconnecting', lost);
       subscriber.on?.('end', lost);
       return subscriber;
