@@ -2,9 +2,32 @@ import { readFile } from 'node:fs/promises';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { demoApi } from './demo/server.mjs';
+import {
+  createEventStream,
+  createWebhookHandler,
+  memoryEventBus,
+  signWebhook,
+  toNodeHandler,
+} from './dist/webhooks/index.js';
 import { launcherFor, selectedEngines } from './test/support/engines.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
+
+// The event stream the browser client is tested on: Smile's webhooks through the package's own
+// receiver, onto a memory bus, pushed to the page of the user its `wink-test-user` cookie names.
+const eventsSecret = 'whsec_browser_events';
+const eventsBus = memoryEventBus();
+const eventStream = createEventStream({
+  bus: eventsBus,
+  retryMs: 200,
+  authorize: (request) => {
+    const user = /(?:^|;\s*)wink-test-user=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+    return user ? [decodeURIComponent(user)] : null;
+  },
+});
+const streamEvents = toNodeHandler(eventStream);
+const receiveWebhook = createWebhookHandler({ secret: eventsSecret, onEvent: () => {}, bus: eventsBus });
+let eventSequence = 0;
 
 export default {
   files: ['test/**/*.test.ts', '!test/node/**'],
@@ -38,6 +61,34 @@ export default {
       if (context.path !== '/assets/wink-simulator.js') return next();
       context.type = 'js';
       context.body = await readFile(new URL('./dist/simulator.js', import.meta.url), 'utf8');
+    },
+    // `/test/events`: the event stream. POST `/test/events/send` `{ type, data }`: the webhook as
+    // Smile signs it, through the receiver; answers its id. POST `/test/events/cut`: the server
+    // ends every stream, as a deploy does.
+    async (context, next) => {
+      if (context.path === '/test/events') {
+        context.respond = false;
+        return streamEvents(context.req, context.res);
+      }
+      if (context.path === '/test/events/cut' && context.method === 'POST') {
+        eventStream.close();
+        context.body = { cut: true };
+        return;
+      }
+      if (context.path !== '/test/events/send' || context.method !== 'POST') return next();
+      let text = '';
+      for await (const chunk of context.req) text += chunk;
+      const { type, data } = JSON.parse(text);
+      const id = `et-browser-${++eventSequence}`;
+      const body = JSON.stringify({ id, version: 1, type, createdAt: new Date().toISOString(), data });
+      const answer = await receiveWebhook(
+        new Request('http://localhost/webhooks', {
+          method: 'POST',
+          body,
+          headers: { 'smile-signature': await signWebhook(body, eventsSecret) },
+        }),
+      );
+      context.body = { id, status: answer.status };
     },
     // `/test/redirect?to=URL`: lets a test send the bridge iframe to another origin.
     (context, next) => {

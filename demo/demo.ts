@@ -1,7 +1,9 @@
 // The demo page: one <wink-widget> on the simulator (or the real SDK with a real token), controls
 // to open it and replay the simulator's scenarios, and a live log of every event it dispatches,
-// next to the verified webhooks that the demo server receives.
+// next to the verified webhooks of its own user that the demo server pushes over the package's
+// event stream. When TASK_FINISHED arrives, the page says the payroll data is ready.
 import '../src/define.js';
+import { SmileEvents } from '../src/smile-events.js';
 import { DEFAULT_SDK_URL, WINK_CALLBACKS, type WinkWidget, type WinkWidgetEventName } from '../src/index.js';
 import { SCENARIOS, type ScenarioName } from '../src/simulator/scenarios.js';
 
@@ -19,10 +21,41 @@ const log = $<HTMLOListElement>('#log');
 const mode = $('#mode');
 
 async function fetchLinkToken(): Promise<string> {
+  const openedAt = new Date();
   const response = await fetch('/demo/api/link-token', { method: 'POST' });
-  const body = (await response.json()) as { accessToken: string; message?: string };
+  const body = (await response.json()) as { accessToken: string; userId?: string; message?: string };
   if (!response.ok) throw new Error(body.message ?? `link-token answered ${response.status}`);
+  // The token's response gave this page its session: from now on the server knows its user.
+  listenToWebhooks(openedAt, body.userId);
   return body.accessToken;
+}
+
+const dataStatus = $('#data-status');
+let webhooks: SmileEvents | undefined;
+
+/**
+ * The verified webhooks of this page's user, pushed by the demo server, from the moment the widget
+ * was first opened: an event that arrived before the stream was open still comes, from history.
+ */
+function listenToWebhooks(since: Date, userId: string | undefined) {
+  if (webhooks) return;
+  webhooks = new SmileEvents('/demo/api/events', { since });
+  $('#stream-user').textContent = userId ?? 'this session';
+  webhooks.addEventListener('webhook', ({ detail }) => log.prepend(logItem(detail.type, 'webhook', detail)));
+  webhooks.addEventListener('TASK_STARTED', () => {
+    dataStatus.dataset.state = 'syncing';
+    dataStatus.textContent = 'Smile is fetching the payroll data…';
+  });
+  webhooks.addEventListener('TASK_FINISHED', ({ detail }) => {
+    const ready = detail.data.status === 'SUCCEEDED';
+    dataStatus.dataset.state = ready ? 'ready' : 'failed';
+    dataStatus.textContent = ready
+      ? `Payroll data ready: ${(detail.data.datapoints ?? []).join(', ')}`
+      : `The data sync failed${detail.data.errorCode ? ` (${detail.data.errorCode})` : ''}`;
+  });
+  webhooks.addEventListener('resync', () => {
+    dataStatus.textContent = 'Some webhooks were missed: a real app refetches its data now.';
+  });
 }
 
 function setMode(label: string, real: boolean) {
@@ -60,12 +93,6 @@ function logItem(name: string, kind: 'callback' | 'error' | 'webhook', detail: u
   item.append(time, label, body);
   return item;
 }
-
-// Verified webhooks, as the demo server receives them.
-new EventSource('/demo/api/webhooks/stream').addEventListener('message', (message) => {
-  const event = JSON.parse(message.data as string) as { type: string };
-  log.prepend(logItem(event.type, 'webhook', event));
-});
 
 function open(modal: boolean) {
   widget.modal = modal;

@@ -2,15 +2,23 @@
 // backend. It mints Link tokens: with SMILE_API_KEY and SMILE_API_SECRET set, with POST /users on
 // Smile's sandbox API (the page then runs the real SDK); without them, simulator tokens (the page
 // runs the offline simulator). It receives Smile webhooks at POST /webhooks/smile, verified with
-// SMILE_WEBHOOK_SECRET, and streams the verified events to the page. In simulator mode it also
-// sends itself the signed webhooks that Smile would send for the simulated flows. No secret ever
-// leaves this process.
+// SMILE_WEBHOOK_SECRET, and pushes each verified event to the pages of its user with the package's
+// own event stream (GET /demo/api/events, scoped by the session cookie that minting a token sets).
+// In simulator mode it also sends itself the signed webhooks that Smile would send for the
+// simulated flows, and what follows a connection: the task, then the data. No secret ever leaves
+// this process.
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createSimulatorToken } from '../dist/simulator/token.js';
-import { createWebhookHandler, signWebhook, toNodeHandler } from '../dist/webhooks/index.js';
+import {
+  createEventStream,
+  createWebhookHandler,
+  memoryEventBus,
+  signWebhook,
+  toNodeHandler,
+} from '../dist/webhooks/index.js';
 
 export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -44,7 +52,9 @@ export async function mintSmileToken({ apiHost, apiKey, apiSecret, fetchImpl = f
   if (!response.ok || !token) {
     throw new Error(`POST /users answered ${response.status}${body?.message ? `: ${body.message}` : ''}`);
   }
-  return { accessToken: token.accessToken, expiresAt: token.expiresAt, mode: token.mode ?? 'SANDBOX' };
+  // Smile's OpenAPI spec (UserPostResponse): `data: { user: User, token: Token }`, the user's id in `data.user.id`.
+  const userId = typeof body?.data?.user?.id === 'string' ? body.data.user.id : undefined;
+  return { accessToken: token.accessToken, expiresAt: token.expiresAt, mode: token.mode ?? 'SANDBOX', userId };
 }
 
 /** Reads the demo's settings from the environment. */
@@ -84,8 +94,8 @@ async function readBody(request) {
  * (verify, claim the event id, hand each new event to `onEvent` once, answer), mounted on Node's
  * request and response.
  */
-export function webhookReceiver({ secret, onEvent }) {
-  const receive = secret ? toNodeHandler(createWebhookHandler({ secret, onEvent })) : undefined;
+export function webhookReceiver({ secret, onEvent = () => {}, bus }) {
+  const receive = secret ? toNodeHandler(createWebhookHandler({ secret, onEvent, bus })) : undefined;
   return async (context, next) => {
     if (context.path !== '/webhooks/smile') return next();
     if (!receive) {
@@ -137,6 +147,32 @@ export function webhooksFor(eventName, detail) {
   }
 }
 
+/** The data a simulated connection brings in: Smile's datapoints, and the `*_ADDED` event of each. */
+export const SIMULATED_DATAPOINTS = ['IDENTITIES', 'EMPLOYMENTS', 'INCOMES'];
+
+/**
+ * What Smile sends after `ACCOUNT_CONNECTED`, as [type, data] pairs in the shapes of its spec: the
+ * account's data sync starts (TASK_STARTED), ends with its datapoints (TASK_FINISHED), and each
+ * datapoint's data is added (IDENTITY_ADDED, EMPLOYMENTS_ADDED, INCOMES_ADDED).
+ */
+export function followUpWebhooks(detail) {
+  const { userId, accountId, providerId } = detail;
+  const task = {
+    userId,
+    sourceId: accountId,
+    sourceType: 'ACCOUNT',
+    taskType: 'LINK_ACCOUNT',
+    providers: [providerId],
+  };
+  return [
+    ['TASK_STARTED', task],
+    ['TASK_FINISHED', { ...task, status: 'SUCCEEDED', datapoints: SIMULATED_DATAPOINTS }],
+    ['IDENTITY_ADDED', { userId, accountId, identityId: `idt-${accountId}`, providers: [providerId] }],
+    ['EMPLOYMENTS_ADDED', { userId, accountId, count: 1, providers: [providerId] }],
+    ['INCOMES_ADDED', { userId, accountId, count: 12, providers: [providerId] }],
+  ];
+}
+
 /** What simulated account webhooks carry as `loginName`, which the widget never sees. */
 export const SIMULATED_LOGIN_NAME = 'simulated-login';
 
@@ -158,60 +194,62 @@ export async function deliverWebhook(url, secret, type, data) {
   return response.status;
 }
 
-/** Server-sent events: every verified webhook, to every open demo page. */
-function webhookStream() {
-  const clients = new Set();
-  return {
-    publish(event) {
-      for (const response of clients) response.write(`data: ${JSON.stringify(event)}\n\n`);
-    },
-    middleware: (context, next) => {
-      if (context.path !== '/demo/api/webhooks/stream') return next();
-      context.respond = false;
-      const response = context.res;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      response.write(': connected\n\n');
-      clients.add(response);
-      context.req.on('close', () => clients.delete(response));
-    },
-    close() {
-      for (const response of clients) response.end();
-      clients.clear();
-    },
-  };
-}
+const SESSION_COOKIE = 'wink-demo-session';
+const sessionOf = (cookie) => new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]{32})(?:;|$)`).exec(cookie ?? '')?.[1];
 
-/** Koa middleware for the demo's API: its mode, and a Link token for each launch. */
-export function demoApi(settings) {
-  return async (context, next) => {
+/**
+ * Koa middleware for the demo's API: its mode; a Link token for each launch, which also gives the
+ * page its session (an HttpOnly cookie, bound on the server to the token's Smile user); and
+ * GET /demo/api/events, the package's event stream of that user's webhooks, on `bus`.
+ */
+export function demoApi(settings, { bus = memoryEventBus() } = {}) {
+  // Session id → the Smile user whose events that page may see. Offline, each session is a user.
+  const sessions = new Map();
+  const stream = createEventStream({
+    bus,
+    authorize: (request) => {
+      const userId = sessions.get(sessionOf(request.headers.get('cookie')));
+      return userId ? [userId] : null;
+    },
+  });
+  const events = toNodeHandler(stream);
+  const middleware = async (context, next) => {
     if (context.path === '/demo/api/config' && context.method === 'GET') {
       context.body = { sdk: settings.smile ? 'smile' : 'simulator', realSdkUrl: settings.realSdkUrl };
       return;
     }
     if (context.path === '/demo/api/link-token' && context.method === 'POST') {
+      let session = sessionOf(context.get('cookie'));
+      if (!session) {
+        session = randomBytes(16).toString('hex');
+        context.set('set-cookie', `${SESSION_COOKIE}=${session}; Path=/demo/api; HttpOnly; SameSite=Strict`);
+      }
       try {
-        context.body = settings.smile
-          ? await mintSmileToken(settings.smile)
-          : {
-              accessToken: createSimulatorToken({
-                userId: 'usr_demo',
-                expiresAt: new Date(Date.now() + SIMULATOR_TOKEN_LIFETIME_MS).toISOString(),
-              }),
-              expiresAt: new Date(Date.now() + SIMULATOR_TOKEN_LIFETIME_MS).toISOString(),
-              mode: 'SANDBOX',
-            };
+        let token;
+        if (settings.smile) {
+          token = await mintSmileToken(settings.smile);
+        } else {
+          const userId = sessions.get(session) ?? `usr_demo_${randomBytes(4).toString('hex')}`;
+          const expiresAt = new Date(Date.now() + SIMULATOR_TOKEN_LIFETIME_MS).toISOString();
+          token = { accessToken: createSimulatorToken({ userId, expiresAt }), expiresAt, mode: 'SANDBOX', userId };
+        }
+        if (token.userId) sessions.set(session, token.userId);
+        context.body = token;
       } catch (error) {
         context.status = 502;
         context.body = { message: error.message };
       }
       return;
     }
+    if (context.path === '/demo/api/events') {
+      // The stream answers on Node's response itself, for as long as the page listens.
+      context.respond = false;
+      await events(context.req, context.res);
+      return;
+    }
     return next();
   };
+  return Object.assign(middleware, { close: () => stream.close() });
 }
 
 /**
@@ -226,9 +264,17 @@ function webhookSimulator(settings, ownUrl) {
       return;
     }
     const { event, detail } = JSON.parse((await readBody(context.req))?.toString() || '{}');
+    const deliver = ([type, data]) => deliverWebhook(`${ownUrl()}/webhooks/smile`, settings.webhookSecret, type, data);
     const statuses = [];
-    for (const [type, data] of webhooksFor(event, detail ?? {})) {
-      statuses.push(await deliverWebhook(`${ownUrl()}/webhooks/smile`, settings.webhookSecret, type, data));
+    for (const webhook of webhooksFor(event, detail ?? {})) statuses.push(await deliver(webhook));
+    // A moment after the connection, as on Smile: the sync task, then the data, one by one.
+    if (event === 'account-connected' && detail) {
+      void (async () => {
+        for (const webhook of followUpWebhooks(detail)) {
+          await new Promise((resolve) => setTimeout(resolve, settings.followUpDelayMs ?? 600));
+          await deliver(webhook).catch(() => undefined);
+        }
+      })();
     }
     context.body = { delivered: statuses };
   };
@@ -237,7 +283,8 @@ function webhookSimulator(settings, ownUrl) {
 /** Starts the demo server; resolves with its URL and a stop function. */
 export async function startDemoServer({ env = process.env, logStartMessage = false } = {}) {
   const settings = demoSettings(env);
-  const stream = webhookStream();
+  const bus = memoryEventBus();
+  const api = demoApi(settings, { bus });
   let port;
   const server = await startDevServer({
     config: {
@@ -246,9 +293,8 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
       nodeResolve: true,
       middleware: [
         (context, next) => (context.path === '/' ? context.redirect('/demo/') : next()),
-        demoApi(settings),
-        webhookReceiver({ secret: settings.webhookSecret, onEvent: stream.publish }),
-        stream.middleware,
+        api,
+        webhookReceiver({ secret: settings.webhookSecret, bus }),
         webhookSimulator(settings, () => `http://127.0.0.1:${port}`),
       ],
       plugins: [
@@ -271,7 +317,7 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
     sdk: settings.smile ? 'smile' : 'simulator',
     startMessage: startMessage(url, settings),
     stop: async () => {
-      stream.close();
+      api.close();
       await server.stop();
     },
   };
