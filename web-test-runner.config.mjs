@@ -66,12 +66,13 @@ export default {
     // Smile signs it, through the receiver; answers its id. POST `/test/events/cut`: the server
     // ends every stream, as a deploy does.
     async (context, next) => {
-      if (context.path === '/test/events') {
+      // `/smile/events` too: where the README's browser snippet listens.
+      if (context.path === '/test/events' || context.path === '/smile/events') {
         context.respond = false;
         return streamEvents(context.req, context.res);
       }
       if (context.path === '/test/events/cut' && context.method === 'POST') {
-        eventStream.close();
+        eventStream.endStreams();
         context.body = { cut: true };
         return;
       }

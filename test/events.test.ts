@@ -4,6 +4,7 @@
 // nothing lost or repeated; and a refused stream is retried until the page has its session.
 import { expect } from '@open-wc/testing';
 import { SmileEvents, type StreamedWebhookEvent } from '../src/smile-events.js';
+import { mountWidget } from './support/widget.js';
 
 const STREAM = '/test/events';
 let userCount = 0;
@@ -164,5 +165,61 @@ describe('SmileEvents, the browser client of the event stream', function () {
     let closed: unknown;
     await waiting.catch((error: unknown) => (closed = error));
     expect(closed).to.include({ code: 'CLOSED', name: 'SmileEventsError' });
+  });
+});
+
+describe("the README's browser snippet", function () {
+  this.timeout(30000);
+
+  it('as written, shows the payroll data when the TASK_FINISHED of the account just connected arrives', async () => {
+    const readme = await (await fetch('/README.md')).text();
+    const code = readme.slice(readme.indexOf('#### The page: `wink-widget/events`')).match(/```js\n([\s\S]*?)```/)?.[1];
+    expect(code, 'the README has the snippet').to.be.a('string');
+    const user = newUser();
+    signInAs(user);
+    const { el, log } = mountWidget({
+      open: false,
+      play: [['onAccountConnected', { accountId: 'acc-snippet', userId: user, providerId: 'p' }]],
+    });
+    const shown: unknown[] = [];
+    const page = globalThis as unknown as Record<string, unknown>;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const showing = new Promise<void>((resolve, reject) => {
+      page.showPayrollData = (datapoints: unknown) => (shown.push(datapoints), resolve());
+      timer = setTimeout(() => reject(new Error('showPayrollData was not called within 10 s')), 10000);
+    });
+    page.refetchApplication = () => shown.push('resync');
+    // The page's own module, its one import resolved to the package's file, as a bundler would.
+    const module = code!.replace(
+      "'wink-widget/events'",
+      JSON.stringify(new URL('/dist/smile-events.js', location.href).href),
+    );
+    const url = URL.createObjectURL(new Blob([module], { type: 'text/javascript' }));
+    try {
+      await import(/* @vite-ignore */ url);
+      el.open = true;
+      await log.until('account-connected');
+      await send('TASK_FINISHED', {
+        userId: user,
+        sourceId: 'acc-other',
+        status: 'SUCCEEDED',
+        datapoints: ['IDENTITIES'],
+        providers: ['p'],
+      });
+      await send('TASK_FINISHED', {
+        userId: user,
+        sourceId: 'acc-snippet',
+        status: 'SUCCEEDED',
+        datapoints: ['INCOMES'],
+        providers: ['p'],
+      });
+      await showing;
+      expect(shown).to.deep.equal([['INCOMES']]);
+    } finally {
+      clearTimeout(timer);
+      URL.revokeObjectURL(url);
+      delete page.showPayrollData;
+      delete page.refetchApplication;
+    }
   });
 });

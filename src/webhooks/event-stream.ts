@@ -39,13 +39,18 @@ export interface EventStream {
   readonly bus: EventBus;
   /** How many streams are open now. */
   readonly connections: number;
-  /** Ends every open stream (their clients reconnect, to another instance if this one stops). */
+  /** Ends every open stream: their pages reconnect and resume, as after a deploy or to rebalance. */
+  endStreams(): void;
+  /**
+   * For shutdown: ends every open stream, and answers any new one `503 SHUTTING_DOWN` with
+   * `Connection: close`, so that its page goes to another instance and this server can close.
+   */
   close(): void;
 }
 
 /** What the stream answers with, as `{ error }` in the JSON body of each refusal. */
 export type EventStreamAnswerCode =
-  'METHOD_NOT_ALLOWED' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'BUS_UNAVAILABLE' | 'INTERNAL_ERROR';
+  'METHOD_NOT_ALLOWED' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'BUS_UNAVAILABLE' | 'SHUTTING_DOWN' | 'INTERNAL_ERROR';
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_RETRY_MS = 2_000;
@@ -60,6 +65,7 @@ const STATUS: Record<EventStreamAnswerCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   BUS_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 };
 
@@ -117,9 +123,14 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   };
   const deadlines = new Deadlines(busTimeoutMs);
   const open = new Set<() => void>();
+  let closing = false;
+  const endStreams = () => {
+    for (const end of [...open]) end();
+  };
 
   const handler = async (request: Request): Promise<Response> => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse('METHOD_NOT_ALLOWED', { allow: 'GET' });
+    if (closing) return refuse('SHUTTING_DOWN', { connection: 'close', 'retry-after': '1' });
     let userIds: string[];
     try {
       const allowed = await authorize(request);
@@ -231,9 +242,11 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   return Object.defineProperties(handler, {
     bus: { value: bus, enumerable: true },
     connections: { get: () => open.size, enumerable: true },
+    endStreams: { value: endStreams },
     close: {
       value: () => {
-        for (const end of [...open]) end();
+        closing = true;
+        endStreams();
       },
     },
   }) as EventStream;

@@ -2,17 +2,11 @@
 // node:crypto: Node's, the fetch-style one, and two instances of the Redis one sharing a real
 // redis-server.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { followOutput } from '../support/child-output.mjs';
-import { freePort } from '../support/free-port.mjs';
+import { serveSnippet, snippet } from '../support/readme-snippets.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 import { signWebhook } from '../../dist/webhooks/index.js';
 
-const root = new URL('../../', import.meta.url);
-const readme = await readFile(new URL('README.md', root), 'utf8');
 const secret = 'whsec_readme_77';
 const body = JSON.stringify({
   id: 'et-readme-1',
@@ -23,36 +17,9 @@ const body = JSON.stringify({
 });
 const signature = await signWebhook(body, secret);
 
-/** The first js code block after `heading`, written where it can import 'wink-widget/webhooks' by name. */
-async function snippet(heading, name) {
-  const after = readme.slice(readme.indexOf(heading));
-  const code = after.match(/```js\n([\s\S]*?)```/)[1];
-  // Inside this package (and outside node_modules) Node resolves the package's own name.
-  const dir = new URL('.cache/readme-snippets/', root);
-  await mkdir(dir, { recursive: true });
-  const file = new URL(name, dir);
-  await writeFile(file, code);
-  return file;
-}
-
 /** Runs a snippet as a server; resolves once it prints `listening`, with `post`, `printed` and `stop`. */
 async function serve(file, env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(file)], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  // 'close' comes after the last of its output has been read.
-  const exited = new Promise((resolve) => child.once('close', resolve));
-  const output = followOutput(child);
-  /** Resolves with everything printed after `listening` once it includes `expected`; bounded. */
-  const printed = async (expected) => {
-    const text = await output.printed((so) => so.includes(expected), JSON.stringify(expected));
-    return text.slice(text.indexOf('listening\n') + 'listening\n'.length);
-  };
-  const stop = () => (child.kill(), exited);
-  // One that never comes up is not left running.
-  await printed('listening\n').catch(async (error) => (await stop(), Promise.reject(error)));
+  const { port, printed, stop } = await serveSnippet(file, env);
   const post = async (headers, raw = body) => {
     const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body: raw });
     return [response.status, await response.json()];
