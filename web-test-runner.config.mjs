@@ -49,7 +49,7 @@ export default {
   middleware: [
     // The demo server's API (simulator tokens), which the demo and framework example pages call;
     // its "real SDK" is a script that does not exist, on this server, as when Smile's cannot load.
-    demoApi({ smile: undefined, realSdkUrl: '/test/fixtures/no-such-sdk.js' }),
+    demoApi({ smile: undefined, realSdkUrl: '/test/fixtures/no-such-sdk.js' }, { bus: eventsBus }),
     // The shipped bridge page exactly as built, without the dev server's HTML transforms.
     async (context, next) => {
       if (context.path !== '/dist/bridge.html') return next();

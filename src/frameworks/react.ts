@@ -18,3 +18,5 @@ declare module 'react' {
     }
   }
 }
+
+export type { SmileEventsEventMap, SmileEventsHandler } from './shared.js';

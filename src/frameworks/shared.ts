@@ -4,6 +4,8 @@
  */
 import type { LitElement } from 'lit';
 import type { WinkWidgetEventMap } from '../events.js';
+import type { SmileEventsEventMap } from '../smile-events.js';
+import type { PageEvent, StreamedWebhookEvent } from '../webhooks/stream-projection.js';
 import type { WinkWidget } from '../wink-widget.js';
 
 /** The element's own settable properties. */
@@ -49,3 +51,14 @@ export interface WinkWidgetAttributes {
 export type WinkWidgetEventHandlers = {
   [K in keyof WinkWidgetEventMap as `on${K}`]?: (event: WinkWidgetEventMap[K]) => void;
 };
+
+/**
+ * A listener of one event of `wink-widget/events`' `SmileEvents`, typed from the webhook union as
+ * projected: `SmileEventsHandler<'TASK_FINISHED'>` gets `event.detail.data.datapoints`.
+ */
+export type SmileEventsHandler<
+  Type extends keyof SmileEventsEventMap<Event>,
+  Event extends PageEvent = StreamedWebhookEvent,
+> = (event: SmileEventsEventMap<Event>[Type]) => void;
+
+export type { SmileEventsEventMap } from '../smile-events.js';

@@ -17,3 +17,5 @@ declare module 'svelte/elements' {
     'wink-widget': WinkWidgetSvelteAttributes;
   }
 }
+
+export type { SmileEventsEventMap, SmileEventsHandler } from './shared.js';

@@ -20,4 +20,4 @@ declare module 'vue' {
   }
 }
 
-export {};
+export type { SmileEventsEventMap, SmileEventsHandler } from './shared.js';

@@ -86,6 +86,27 @@ describe('framework examples', function () {
         expect(status()).to.equal('Closed: exit');
         expect(widget.open).to.equal(false);
         expect(widget.getAttribute('template-id')).to.equal(`wtpl-${framework}-example`);
+        if (framework === 'vue') {
+          // Smile's TASK_FINISHED for the account just connected, through the package's receiver
+          // and its event stream to the page of the session's user.
+          const dataReady = () => page.querySelector('.data-ready')?.textContent?.trim();
+          const sent = await fetch('/test/events/send', {
+            method: 'POST',
+            body: JSON.stringify({
+              type: 'TASK_FINISHED',
+              data: {
+                userId,
+                sourceId: accountId,
+                status: 'SUCCEEDED',
+                datapoints: ['INCOMES'],
+                providers: [providerId],
+              },
+            }),
+          });
+          expect(((await sent.json()) as { status: number }).status).to.equal(200);
+          await whenDom(page, () => dataReady() !== undefined, 'the app never showed the data ready', 10000);
+          expect(dataReady()).to.equal('Payroll data ready: INCOMES');
+        }
       } finally {
         frame.remove();
       }

@@ -1,5 +1,5 @@
 import { createApp } from 'vue';
-import { SDK_URL, fetchLinkToken } from '../link-token.js';
+import { EVENTS_URL, SDK_URL, fetchLinkToken } from '../link-token.js';
 import App from './App.vue';
 
-createApp(App, { sdkUrl: SDK_URL, tokenProvider: fetchLinkToken }).mount('#app');
+createApp(App, { sdkUrl: SDK_URL, tokenProvider: fetchLinkToken, eventsUrl: EVENTS_URL }).mount('#app');

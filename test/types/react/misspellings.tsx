@@ -1,6 +1,10 @@
 // Compile-only: with wink-widget/react, TSX checks <wink-widget>'s props and event handlers.
 // Each @ts-expect-error line must fail to compile.
-import type {} from 'wink-widget/react';
+import type { SmileEventsHandler } from 'wink-widget/react';
+
+export const onFinished: SmileEventsHandler<'TASK_FINISHED'> = (event) => event.detail.data.datapoints;
+// @ts-expect-error an event type Smile does not send
+export const onMisspelt: SmileEventsHandler<'TASK_FINNISHED'> = () => undefined;
 
 export const valid = (
   <wink-widget
