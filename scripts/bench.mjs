@@ -7,7 +7,9 @@
 // - heap: 1,000 open/close cycles, forced GC before and after (Chromium only);
 // - sizes, from `npm run size`, next to the peers' published figures;
 // - webhooks, in Node: the receiver against a plain node:crypto receiver, in process and over
-//   HTTP with a real Redis (scripts/bench-webhooks.mjs).
+//   HTTP with a real Redis (scripts/bench-webhooks.mjs);
+// - the event stream: p50 and p99 from a webhook's 200 to its arrival at the page, across two
+//   instances on a real Redis (scripts/bench-events.mjs), against its goal of p99 ≤ 100 ms.
 // Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
 // the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
 // Firefox ESR (no heap row there); `--trials=N` sets the trials per measure.
@@ -18,6 +20,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
+import { benchEventLatency } from './bench-events.mjs';
 import { benchWebhooks, benchWebhooksOverHttp } from './bench-webhooks.mjs';
 import { measure } from './size.mjs';
 
@@ -164,6 +167,9 @@ async function main() {
       'webhook CPU over HTTP',
     ]);
 
+    // The event stream: a latency with a goal of its own, not a ratio.
+    const stream = await benchEventLatency();
+
     const sizes = await measure();
     const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;
     const ratio = (a, b) => median(a) / median(b);
@@ -177,6 +183,9 @@ async function main() {
         `| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ${goal ? `≤ ${goal}×` : '—'} |`,
       );
     }
+    console.log(
+      `| webhook to the page over SSE, two instances on Redis (ms from the webhook's 200 to its arrival, ${stream.events.toLocaleString('en')} events, ${stream.pages} pages; ${stream.beforeAnswer} arrived before their 200) | p50 ${stream.p50.toFixed(1)}, p99 ${stream.p99.toFixed(1)}, max ${stream.max.toFixed(1)} | — | — | p99 ≤ 100 ms |`,
+    );
     if (heap) {
       console.log(
         `| heap after ${CYCLES.toLocaleString('en')} open/close cycles, forced GC | ${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames} frames, ${heap.listeners} listeners left | — | — | ≤ 2 MB, 0 left |`,
@@ -191,6 +200,7 @@ async function main() {
         ([name, element, anchor, goal, short]) =>
           `${short ?? name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}×${goal ? ` (goal ≤ ${goal}×)` : ''}`,
       ),
+      `stream p50 ${stream.p50.toFixed(1)} ms, p99 ${stream.p99.toFixed(1)} ms (goal p99 ≤ 100 ms)`,
       heap
         ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)`
         : 'heap: not measured in this engine',

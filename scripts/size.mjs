@@ -1,5 +1,6 @@
 // Prints the minified + gzipped size of what a browser downloads, and fails over budget:
-//   the element's own modules (Lit external, bridge included) and the bundle with Lit inlined.
+//   the element's own modules (Lit external, bridge included), the bundle with Lit inlined, and
+//   the event stream's browser client (wink-widget/events), which is no part of the element.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
@@ -11,9 +12,9 @@ import { minify } from '../rollup.config.mjs';
 const root = new URL('../', import.meta.url);
 const KB = 1024;
 
-async function ownModules() {
+async function ownModules(input = 'src/bundle.ts') {
   const bundle = await rollup({
-    input: fileURLToPath(new URL('src/bundle.ts', root)),
+    input: fileURLToPath(new URL(input, root)),
     external: (id) => id === 'lit' || id.startsWith('lit/'),
     plugins: [
       nodeResolve({ browser: true }),
@@ -37,6 +38,11 @@ export async function measure() {
       name: 'dist/wink-widget.min.js (Lit included)',
       code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),
       budget: 10.5 * KB,
+    },
+    {
+      name: 'wink-widget/events (the stream client)',
+      code: await ownModules('src/smile-events.ts'),
+      budget: 1.25 * KB,
     },
   ];
   return entries.map(({ name, code, budget }) => {
