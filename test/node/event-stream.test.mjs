@@ -556,7 +556,7 @@ describe('bad input', () => {
       );
       const big = 'x'.repeat(2000);
       // Never read: the socket fills, then the stream's queue, and the server ends it.
-      for (let index = 0; index < 2000 && app.stream.connections > 0; index++) {
+      for (let index = 0; index < 20_000 && app.stream.connections > 0; index++) {
         await app.bus.publish(webhook('TASK_STARTED', { userId: 'usr-slow', sourceId: `${index}-${big}` }));
       }
       await pollUntil(
