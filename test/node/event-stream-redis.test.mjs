@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { signWebhook } from '../../dist/webhooks/index.js';
-import { openPage, pollUntil } from '../support/event-pages.mjs';
+import { openPage, pollUntil, rawStream } from '../support/event-pages.mjs';
 import { startFailoverProxy } from '../support/failover-proxy.mjs';
 import { startInboxProcess } from '../support/inbox-process.mjs';
 import { startRedis } from '../support/redis-server.mjs';
@@ -125,24 +125,12 @@ describe('the event stream across instances, on Redis', () => {
     const ownerId = owner.page.lastEventId;
     for (const port of [one.port, two.port]) {
       for (const headers of [{ 'last-event-id': String(Number(ownerId) - 1) }, { 'last-event-id': '0' }, {}]) {
-        const controller = new AbortController();
-        const response = await fetch(`http://127.0.0.1:${port}/events?since=${encodeURIComponent(since)}`, {
-          headers: { cookie: 'session=usr-intruder', ...headers },
-          signal: controller.signal,
-        });
-        const reader = response.body.getReader();
-        const timer = setTimeout(() => controller.abort(), 300);
-        let text = '';
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            text += new TextDecoder().decode(value);
-          }
-        } catch {
-          // Aborted at the bound.
-        }
-        clearTimeout(timer);
+        const { text } = await rawStream(
+          `http://127.0.0.1:${port}/events?since=${encodeURIComponent(since)}`,
+          { cookie: 'session=usr-intruder', ...headers },
+          () => false,
+          300,
+        );
         assert.equal(text.includes('owner-only'), false);
       }
     }

@@ -13,7 +13,7 @@ import {
   toNodeHandler,
   webhookProcessor,
 } from '../../dist/webhooks/index.js';
-import { openPage, pollUntil } from '../support/event-pages.mjs';
+import { openPage, pollUntil, rawStream } from '../support/event-pages.mjs';
 
 const secret = 'whsec_event_stream';
 let sequence = 0;
@@ -64,30 +64,6 @@ async function startApp({ bus = memoryEventBus(), onEvent = () => {}, streamOpti
     return new Promise((resolve) => server.close(resolve));
   };
   return { base, url: `${base}/events`, post, stream, bus, errors, stop };
-}
-
-/** Reads the raw SSE text of one request until `enough(text)` or the bound, then aborts it. */
-async function rawStream(url, headers, enough, timeout = 5000) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
-  if (!response.body || response.status !== 200) return { status: response.status, text: await response.text() };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const timer = setTimeout(() => controller.abort(), timeout);
-  try {
-    while (!enough(text)) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // Aborted at the bound: the text so far is the answer.
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return { status: response.status, headers: response.headers, text };
 }
 
 const pages = [];
@@ -287,7 +263,7 @@ describe('resuming', () => {
       assert.equal(text.includes('data:'), false, 'nothing after the last one heard');
       const first = await rawStream(
         app.url,
-        { cookie: 'session=usr-dan', 'last-event-id': idOf(await streamIds(app.url, 'usr-dan', before), 0) },
+        { cookie: 'session=usr-dan', 'last-event-id': (await streamIds(app.url, 'usr-dan', before))[0] },
         (so) => so.split('data:').length > 2,
       );
       assert.deepEqual(
@@ -580,4 +556,3 @@ async function streamIds(url, user, since) {
   );
   return [...text.matchAll(/^id: (\d+)$/gm)].map((match) => match[1]);
 }
-const idOf = (ids, index) => ids[index];

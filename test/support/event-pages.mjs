@@ -63,3 +63,27 @@ export async function pollUntil(read, holds, what, timeout = 20_000) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Reads the raw SSE text of one request until `enough(text)` or the bound, then aborts it. */
+export async function rawStream(url, headers, enough, timeout = 5000) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  if (!response.body || response.status !== 200) return { status: response.status, text: await response.text() };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const timer = setTimeout(() => controller.abort(), timeout);
+  try {
+    while (!enough(text)) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // Aborted at the bound: the text so far is the answer.
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status: response.status, headers: response.headers, text };
+}
