@@ -92,6 +92,12 @@ export default {
       context.body = { id, status: answer.status };
     },
     // `/test/redirect?to=URL`: lets a test send the bridge iframe to another origin.
+    // `/link-token`: what the README's preload snippet fetches its token from.
+    (context, next) => {
+      if (context.path !== '/link-token') return next();
+      context.type = 'text';
+      context.body = 'tok-readme-preload';
+    },
     (context, next) => {
       if (context.path !== '/test/redirect') return next();
       context.redirect(String(context.query.to));
@@ -114,6 +120,33 @@ export default {
       const sdkUrl = new URL('/test/fixtures/sdk-double.js', `${context.protocol}://${context.host}`).href;
       context.type = 'html';
       context.body = renderWidget({ modal: context.query.modal === '1', sdkUrl });
+    },
+    // `/test/spy-bridge.html`: the built bridge behind a spy that records every message the
+    // bridge receives, by window or by port, and reports them with the SDK double's counts when
+    // its parent posts { spy: 'report' }: what the frame has been told, seen from inside it.
+    async (context, next) => {
+      if (context.path !== '/test/spy-bridge.html') return next();
+      const page = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+      const spy = `(() => {
+        const received = [];
+        const note = (via, data) => received.push({ via, data: JSON.stringify(data) });
+        addEventListener('message', (event) => {
+          if (event.data && event.data.spy === 'report') {
+            const counts = { sdkLoads: self.winkDoubleLoads ?? 0, constructed: self.winkDoubleConstructed ?? 0 };
+            parent.postMessage({ spy: { received, ...counts } }, '*');
+          } else note('window', event.data);
+        }, true);
+        const handler = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage');
+        Object.defineProperty(MessagePort.prototype, 'onmessage', {
+          configurable: true,
+          get() { return handler.get.call(this); },
+          set(listener) {
+            handler.set.call(this, listener && function (event) { note('port', event.data); return listener.call(this, event); });
+          },
+        });
+      })();`;
+      context.type = 'html';
+      context.body = page.replace('<script>', `<script>${spy}</script><script>`);
     },
     // `/test/late-bridge.html`: the built bridge, held back until its parent posts 'go', so that
     // a test can act while the element is still waiting for the handshake.

@@ -28,19 +28,29 @@
     return el;
   };
   const once = (target, type) => new Promise((resolve) => target.addEventListener(type, resolve, { once: true }));
+  // A clock that frames share: each document's timeOrigin puts its now() on the same scale.
+  const clock = () => performance.timeOrigin + performance.now();
 
-  /** Resolves with the time from the first to the `count`-th call of the returned `tick`. */
+  /**
+   * Resolves with the time from the moment the frame started sending (its `benchStart` message,
+   * stamped on the shared clock) to the `count`-th call of the returned `tick`.
+   */
   function stopwatch(count) {
     let seen = 0;
-    let first = 0;
     let done;
-    const finished = new Promise((resolve) => (done = resolve));
+    const last = new Promise((resolve) => (done = resolve));
+    const started = new Promise((resolve) => {
+      const listener = (event) => {
+        if (typeof event.data?.benchStart !== 'number') return;
+        remove.call(window, 'message', listener);
+        resolve(event.data.benchStart);
+      };
+      add.call(window, 'message', listener);
+    });
     const tick = () => {
-      seen++;
-      if (seen === 1) first = performance.now();
-      if (seen === count) done(performance.now() - first);
+      if (++seen === count) done(clock());
     };
-    return { tick, finished };
+    return { tick, finished: Promise.all([started, last]).then(([start, end]) => end - start) };
   }
 
   window.winkBench = {
@@ -61,7 +71,7 @@
     async relayAnchor(count) {
       const frame = document.createElement('iframe');
       frame.setAttribute('sandbox', 'allow-scripts allow-popups allow-forms');
-      frame.srcdoc = `<!doctype html><script src="${PAYLOADS}"></script><script>onmessage = (event) => { const port = event.ports[0], mix = winkBenchPayloads; for (let i = 0; i < ${count}; i++) port.postMessage(mix[i % mix.length]); };</script>`;
+      frame.srcdoc = `<!doctype html><script src="${PAYLOADS}"></script><script>onmessage = (event) => { const port = event.ports[0], mix = winkBenchPayloads; parent.postMessage({ benchStart: performance.timeOrigin + performance.now() }, '*'); for (let i = 0; i < ${count}; i++) port.postMessage(mix[i % mix.length]); };</script>`;
       const loaded = once(frame, 'load');
       document.body.append(frame);
       await loaded;
@@ -83,6 +93,22 @@
       const opened = once(el, 'widget-open');
       const start = performance.now();
       el.open = true;
+      await opened;
+      const time = performance.now() - start;
+      el.remove();
+      return time;
+    },
+
+    /** With `preload`: from `show()`, once `widget-ready` has said the frame is ready, to `widget-open`. */
+    async launchPreloaded() {
+      const el = widget(NOOP_SDK);
+      el.preload = true;
+      const ready = once(el, 'widget-ready');
+      document.body.append(el);
+      await ready;
+      const opened = once(el, 'widget-open');
+      const start = performance.now();
+      void el.show();
       await opened;
       const time = performance.now() - start;
       el.remove();

@@ -1,9 +1,11 @@
 // `npm run bench`: the element measured side by side with its anchors in one browser run, by a
 // small puppeteer-core harness over Debian's browsers (the same engines the tests drive):
 // - relay: 10,000 SDK callbacks through bridge, port, checks and typed events, against a raw
-//   MessageChannel relay out of the same kind of sandboxed srcdoc frame (the floor);
+//   MessageChannel relay out of the same kind of sandboxed srcdoc frame (the floor), each timed
+//   from the frame's first send to the page's last delivery;
 // - launch: `open` to `widget-open` with an SDK whose open() does nothing, against Smile's
-//   quickstart (a sandboxed srcdoc page that loads the SDK and opens it);
+//   quickstart (a sandboxed srcdoc page that loads the SDK and opens it); and with `preload`,
+//   `show()` to `widget-open` once `widget-ready` has come, against the same quickstart;
 // - heap: 1,000 open/close cycles, forced GC before and after (Chromium only);
 // - sizes, from `npm run size`, next to the peers' published figures;
 // - webhooks, in Node: the receiver against a plain node:crypto receiver, in process and over
@@ -12,7 +14,8 @@
 //   instances on a real Redis (scripts/bench-events.mjs), against its goal of p99 ≤ 100 ms.
 // Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
 // the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
-// Firefox ESR (no heap row there); `--trials=N` sets the trials per measure.
+// Firefox ESR (no heap row there); `--trials=N` sets the trials per measure; `--only=relay,launch`
+// runs the browser's relay and launch rows alone, as when profiling them.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -28,6 +31,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const option = (name, fallback) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const ENGINE = option('engine', 'chromium');
 const TRIALS = Number(option('trials', 9));
+const ONLY = option('only', '').split(',').filter(Boolean);
+const wanted = (row) => ONLY.length === 0 || ONLY.includes(row);
 const RELAY_COUNT = 10_000;
 const CYCLES = 1_000;
 
@@ -116,18 +121,27 @@ async function main() {
       return page;
     };
 
-    let page = await open();
-    const [relay, relayFloor] = await interleaved(page, 'relayElement', 'relayAnchor', [RELAY_COUNT]);
-    rows.push(['relay of 10,000 callbacks (ms, first to last delivery)', relay, relayFloor, 1.2]);
-    await page.close();
+    let page;
+    if (wanted('relay')) {
+      page = await open();
+      const [relay, relayFloor] = await interleaved(page, 'relayElement', 'relayAnchor', [RELAY_COUNT]);
+      rows.push(['relay of 10,000 callbacks (ms, from the first sent to the last delivered)', relay, relayFloor, 1.2]);
+      await page.close();
+    }
 
-    page = await open();
-    const [launch, quickstart] = await interleaved(page, 'launchElement', 'launchAnchor');
-    rows.push(['launch: open to widget-open (ms)', launch, quickstart, 1.1]);
-    await page.close();
+    if (wanted('launch')) {
+      page = await open();
+      const [launch, quickstart] = await interleaved(page, 'launchElement', 'launchAnchor');
+      rows.push(['launch: open to widget-open (ms)', launch, quickstart, 1.1]);
+      await page.close();
+      page = await open();
+      const [preloaded, quickstartAgain] = await interleaved(page, 'launchPreloaded', 'launchAnchor');
+      rows.push(['preloaded launch: show() to widget-open (ms)', preloaded, quickstartAgain, 0.3, 'preloaded launch']);
+      await page.close();
+    }
 
     let heap;
-    if (ENGINE !== 'firefox') {
+    if (ENGINE !== 'firefox' && wanted('heap')) {
       page = await open();
       const used = async () => {
         await page.evaluate(() => window.gc());
@@ -140,35 +154,37 @@ async function main() {
       await page.close();
     }
 
-    // The server half, in this process: the receiver against a plain node:crypto receiver.
-    const webhooks = await benchWebhooks(TRIALS);
-    rows.push([
-      `webhook receiver in process (µs a delivery, ${webhooks.deliveries.toLocaleString('en')} deliveries)`,
-      webhooks.ours,
-      webhooks.plain,
-      1.3,
-      'webhook in process',
-    ]);
-    const overHttp = await benchWebhooksOverHttp(TRIALS);
-    const http = `${overHttp.deliveries.toLocaleString('en')} deliveries, ${overHttp.connections} connections`;
-    rows.push([
-      `webhook receiver over HTTP with Redis (µs of wall time a delivery, ${http})`,
-      overHttp.wall.ours,
-      overHttp.wall.plain,
-      1.5,
-      'webhook over HTTP',
-    ]);
-    rows.push([
-      `webhook receiver over HTTP with Redis (µs of CPU a delivery, its process and Redis, ${http})`,
-      overHttp.cpu.ours,
-      overHttp.cpu.plain,
-      // What the receiver costs the machine: reported, with no goal of its own (the goal is on wall time).
-      undefined,
-      'webhook CPU over HTTP',
-    ]);
+    if (wanted('webhooks')) {
+      // The server half, in this process: the receiver against a plain node:crypto receiver.
+      const webhooks = await benchWebhooks(TRIALS);
+      rows.push([
+        `webhook receiver in process (µs a delivery, ${webhooks.deliveries.toLocaleString('en')} deliveries)`,
+        webhooks.ours,
+        webhooks.plain,
+        1.3,
+        'webhook in process',
+      ]);
+      const overHttp = await benchWebhooksOverHttp(TRIALS);
+      const http = `${overHttp.deliveries.toLocaleString('en')} deliveries, ${overHttp.connections} connections`;
+      rows.push([
+        `webhook receiver over HTTP with Redis (µs of wall time a delivery, ${http})`,
+        overHttp.wall.ours,
+        overHttp.wall.plain,
+        1.5,
+        'webhook over HTTP',
+      ]);
+      rows.push([
+        `webhook receiver over HTTP with Redis (µs of CPU a delivery, its process and Redis, ${http})`,
+        overHttp.cpu.ours,
+        overHttp.cpu.plain,
+        // What the receiver costs the machine: reported, with no goal of its own (the goal is on wall time).
+        undefined,
+        'webhook CPU over HTTP',
+      ]);
+    }
 
     // The event stream: a latency with a goal of its own, not a ratio.
-    const stream = await benchEventLatency();
+    const stream = wanted('stream') ? await benchEventLatency() : undefined;
 
     const sizes = await measure();
     const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;
@@ -183,9 +199,11 @@ async function main() {
         `| ${name} | ${format(element)} | ${format(anchor)} | ${ratio(element, anchor).toFixed(2)}× | ${goal ? `≤ ${goal}×` : '—'} |`,
       );
     }
-    console.log(
-      `| webhook to the page over SSE, two instances on Redis (ms from the webhook's 200 to its arrival, ${stream.events.toLocaleString('en')} events, ${stream.pages} pages; ${stream.beforeAnswer} arrived before their 200) | p50 ${stream.p50.toFixed(1)}, p99 ${stream.p99.toFixed(1)}, max ${stream.max.toFixed(1)} | — | — | p99 ≤ 100 ms |`,
-    );
+    if (stream) {
+      console.log(
+        `| webhook to the page over SSE, two instances on Redis (ms from the webhook's 200 to its arrival, ${stream.events.toLocaleString('en')} events, ${stream.pages} pages; ${stream.beforeAnswer} arrived before their 200) | p50 ${stream.p50.toFixed(1)}, p99 ${stream.p99.toFixed(1)}, max ${stream.max.toFixed(1)} | — | — | p99 ≤ 100 ms |`,
+      );
+    }
     if (heap) {
       console.log(
         `| heap after ${CYCLES.toLocaleString('en')} open/close cycles, forced GC | ${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames} frames, ${heap.listeners} listeners left | — | — | ≤ 2 MB, 0 left |`,
@@ -200,10 +218,12 @@ async function main() {
         ([name, element, anchor, goal, short]) =>
           `${short ?? name.split(/[: ]/)[0]} ${ratio(element, anchor).toFixed(2)}×${goal ? ` (goal ≤ ${goal}×)` : ''}`,
       ),
-      `stream p50 ${stream.p50.toFixed(1)} ms, p99 ${stream.p99.toFixed(1)} ms (goal p99 ≤ 100 ms)`,
+      stream
+        ? `stream p50 ${stream.p50.toFixed(1)} ms, p99 ${stream.p99.toFixed(1)} ms (goal p99 ≤ 100 ms)`
+        : 'stream: not measured in this run',
       heap
         ? `heap +${(heap.growth / 2 ** 20).toFixed(2)} MB, ${heap.frames + heap.listeners} left (goal ≤ 2 MB, 0)`
-        : 'heap: not measured in this engine',
+        : 'heap: not measured in this run',
       ...sizes.map(({ name, gzip }) => `${name.split(' ')[0]} ${gzip} B`),
     ];
     console.log(`\nsummary: ${summary.join(' · ')}`);

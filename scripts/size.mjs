@@ -32,12 +32,14 @@ export async function measure() {
   const entries = [
     // The hardening (fuzz-proof bridge, early BRIDGE_BLOCKED, the debug hook) cost about 350 B;
     // the lifecycle's one owner (its transition table, acting after Lit's update and never in it,
-    // the focus given back) about 400 B more.
-    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 5 * KB },
+    // the focus given back) about 400 B more; `preload` with protocol v2 (the SDK's URL in the
+    // frame's name, the launch over the port, batches) about 480 B more. The aim of 4.5 KB and
+    // 10 KB with preload inside is not met: see the README's Decisions.
+    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 5.5 * KB },
     {
       name: 'dist/wink-widget.min.js (Lit included)',
       code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),
-      budget: 10.5 * KB,
+      budget: 11 * KB,
     },
     {
       name: 'wink-widget/events (the stream client)',

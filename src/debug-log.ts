@@ -8,7 +8,8 @@ const REDACTED = '[redacted]';
 const STEPS: Record<string, string> = {
   frame: 'bridge frame created',
   ignored: 'message ignored',
-  launch: 'handshake accepted (bridge-ready from our own frame); launch sent over a new channel',
+  connect: 'handshake accepted (bridge-ready from our own frame); a new channel handed over',
+  launch: 'launch sent over the channel',
   message: 'port message',
   event: 'event dispatched',
   teardown: 'frame and channel torn down',

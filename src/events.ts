@@ -85,6 +85,9 @@ export interface CloseDetail {
 /** Detail of `widget-open`: empty. */
 export type OpenDetail = Record<string, never>;
 
+/** Detail of `widget-ready`: empty. */
+export type ReadyDetail = Record<string, never>;
+
 /** The codes a `widget-error` can carry. */
 export type WidgetErrorCode =
   | 'MISSING_TOKEN'
@@ -148,6 +151,7 @@ export const WINK_CALLBACKS = {
 
 /** Events the element adds to the nine callback events. */
 export interface WinkWidgetOwnEventMap {
+  'widget-ready': CustomEvent<ReadyDetail>;
   'widget-open': CustomEvent<OpenDetail>;
   'widget-error': CustomEvent<WidgetErrorDetail>;
 }

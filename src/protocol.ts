@@ -15,7 +15,7 @@ import {
   type WidgetErrorDetail,
 } from './events.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** bridge → parent window, once, before the channel exists. */
 export interface BridgeReadyMessage {
@@ -23,17 +23,34 @@ export interface BridgeReadyMessage {
   v: typeof PROTOCOL_VERSION;
 }
 
-/** element → bridge, once, with the channel's port. The only message that carries the token. */
+/**
+ * element → bridge, once, in answer to `bridge-ready`, with the channel's port. It carries
+ * nothing else: the bridge is already loading the SDK named in its frame's `name`.
+ */
+export interface ConnectMessage {
+  wink: 'connect';
+  v: typeof PROTOCOL_VERSION;
+}
+
+/**
+ * element → bridge, once, over the port: the SDK's config and the callbacks to relay. The only
+ * message that carries the token, and it never crosses the window.
+ */
 export interface LaunchMessage {
   wink: 'launch';
   v: typeof PROTOCOL_VERSION;
-  sdkUrl: string;
   config: Record<string, unknown>;
   /** The SDK callbacks the bridge relays: {@link CALLBACK_NAMES}. */
   callbacks: readonly CallbackName[];
 }
 
-/** bridge → element: the SDK loaded and `open()` returned. */
+/** bridge → element: the SDK's script has loaded; the frame waits for `launch`. */
+export interface LoadedMessage {
+  wink: 'loaded';
+  v: typeof PROTOCOL_VERSION;
+}
+
+/** bridge → element: the SDK was constructed and `open()` returned. */
 export interface OpenedMessage {
   wink: 'opened';
   v: typeof PROTOCOL_VERSION;
@@ -59,8 +76,11 @@ export interface CallbackMessage {
   args: unknown[] | string;
 }
 
-/** What the element accepts on the port. */
-export type PortMessage = OpenedMessage | SdkErrorMessage | CallbackMessage;
+/**
+ * What the element accepts on the port. The bridge posts them in batches, an array each: what
+ * happened in one task leaves together, in order.
+ */
+export type PortMessage = LoadedMessage | OpenedMessage | SdkErrorMessage | CallbackMessage;
 
 /** The outcome of reading a callback's arguments: a typed event, or the error that replaces it. */
 export type CallbackEvent =
@@ -139,23 +159,18 @@ export function otherBridgeVersion(data: unknown): { v: unknown } | undefined {
   return isRecord(data) && data.wink === 'bridge-ready' && data.v !== PROTOCOL_VERSION ? { v: data.v } : undefined;
 }
 
-/** Reads a launch message, as the bridge receives it; undefined for anything else. */
-export function readLaunch(data: unknown): LaunchMessage | undefined {
-  return isMessage(data) &&
-    data.wink === 'launch' &&
-    typeof data.sdkUrl === 'string' &&
-    isPlainRecord(data.config) &&
-    Array.isArray(data.callbacks)
-    ? (data as unknown as LaunchMessage)
-    : undefined;
+/** True for the element's answer to the handshake, as the bridge receives it. */
+export function isConnect(data: unknown): data is ConnectMessage {
+  return isMessage(data) && data.wink === 'connect';
 }
 
 /** Reads a message from the port; undefined for anything that is not part of the protocol. */
 export function readPortMessage(data: unknown): PortMessage | undefined {
   if (!isMessage(data)) return undefined;
   switch (data.wink) {
+    case 'loaded':
     case 'opened':
-      return data as unknown as OpenedMessage;
+      return data as unknown as LoadedMessage | OpenedMessage;
     case 'sdk-error':
       return (data.code === 'SDK_LOAD_FAILED' || data.code === 'SDK_ERROR') && typeof data.message === 'string'
         ? (data as unknown as SdkErrorMessage)

@@ -1,6 +1,7 @@
 /**
  * The one owner of a `<wink-widget>`'s session: its state, the launch in flight, the bridge frame
- * and its channel, what `show()` gathers, and every event the element dispatches.
+ * and its channel (a preloaded one too), what `show()` gathers, and every event the element
+ * dispatches.
  *
  * The element's properties say what the page wants. After each update, this controller acts on
  * what changed, in a microtask of its own: never inside Lit's update, so that nothing it does is
@@ -21,7 +22,14 @@ import type {
   WinkWidgetEventName,
 } from './events.js';
 import { trace } from './debug.js';
-import { CALLBACK_NAMES, PROTOCOL_VERSION, deepFreeze, readCallback, type PortMessage } from './protocol.js';
+import {
+  CALLBACK_NAMES,
+  PROTOCOL_VERSION,
+  deepFreeze,
+  readCallback,
+  type LaunchMessage,
+  type PortMessage,
+} from './protocol.js';
 import { createSessionRecord, recordCallback, toResult, type SessionRecord } from './result.js';
 import type { WinkWidget, WinkWidgetState } from './wink-widget.js';
 
@@ -58,15 +66,33 @@ const RELAUNCH_ON: ReadonlySet<PropertyKey> = new Set([
   'modal',
 ]);
 
+/**
+ * The properties whose change, or a reconnection, rebuilds a preloaded frame that waits: what
+ * the frame is made of (`modal` moves it to another container, which would reload it), and
+ * `preload` itself. Each also lets a failed preload try again.
+ */
+const REBUILD_ON: ReadonlySet<PropertyKey> = new Set([
+  'sdkUrl',
+  'bridgeUrl',
+  'sandbox',
+  'modal',
+  'preload',
+  'connected',
+]);
+
 /** How long after the built-in bridge's page has loaded its handshake may still arrive. */
 const BRIDGE_LOAD_GRACE = 2000;
 
-/** A launch that has its token and its checked URLs: what the next render turns into a frame. */
+/** A bridge frame with its checked URLs: what the next render turns into an iframe. */
 export interface PendingFrame {
   id: number;
-  token: string;
-  sdkUrl: string;
+  /** The iframe's name: a nonce, then the SDK's URL, which the bridge starts loading at once. */
+  name: string;
   origin: string;
+  /** A session has taken it: it is shown, and gets the launch. Until then it waits, hidden. */
+  launched: boolean;
+  /** Preloaded: the handshake is done and the SDK's script loaded. */
+  ready: boolean;
 }
 
 export class WidgetSession implements ReactiveController {
@@ -76,6 +102,13 @@ export class WidgetSession implements ReactiveController {
   #pendingShow?: PromiseWithResolvers<WinkResult> | undefined;
   #connection?: BridgeConnection | undefined;
   #frame?: PendingFrame | undefined;
+  #frames = 0;
+  // The launch of the session's frame, from when its token is here until the channel takes it.
+  #launchMessage?: LaunchMessage | undefined;
+  // The token of the launch, for the debug log to redact.
+  #token?: string | undefined;
+  // A preload that failed is not tried again until what it is made of changes, or a session opens.
+  #preloadFailed = false;
   // Each launch gets a number; an async step that finds a newer one knows it was superseded.
   #launchId = 0;
   // The focused element when the session started: focus goes back to it when an inline widget
@@ -113,9 +146,15 @@ export class WidgetSession implements ReactiveController {
     return this.#scheduled;
   }
 
-  /** The frame to render, if a launch has one. */
+  /** The frame to render, if a launch or a preload has one. */
   get frame(): PendingFrame | undefined {
     return this.#frame;
+  }
+
+  /** True while a preloaded frame waits with the SDK loaded, for `show()` to launch at once. */
+  get ready(): boolean {
+    const frame = this.#frame;
+    return !!frame && frame.ready && !frame.launched;
   }
 
   /** The host's properties that changed in the update just made (its `updated` hands them on). */
@@ -161,23 +200,37 @@ export class WidgetSession implements ReactiveController {
     this.#scheduled ??= Promise.resolve().then(() => this.#reconcile());
   }
 
-  /** Acts on what changed since the last time: closes, starts or relaunches. */
+  /** Acts on what changed since the last time: preloads, then closes, starts or relaunches. */
   #reconcile(): void {
     this.#scheduled = undefined;
-    const changes = this.#changes;
+    const changes = [...this.#changes];
     this.#changes = new Set();
     const host = this.#host;
     if (!host.isConnected || this.#awaitingHydration) return;
+    // First, so that a launch in this same turn takes a frame made of what the element is now.
+    this.#preload(changes.some((name) => REBUILD_ON.has(name)));
     if (!host.open) {
-      if (changes.has('open')) {
+      if (changes.includes('open')) {
         if (this.#record) this.#finish({ reason: 'host' });
         else this.#transition('dismiss');
       }
-      return;
+    } else {
+      const relaunch = changes.some((name) => name === 'connected' || RELAUNCH_ON.has(name));
+      if (!this.#record && (relaunch || changes.includes('open'))) this.#start();
+      else if (this.#record && relaunch) void this.#launch();
     }
-    const relaunch = changes.has('connected') || [...changes].some((name) => RELAUNCH_ON.has(name));
-    if (!this.#record && (relaunch || changes.has('open'))) this.#start();
-    else if (this.#record && relaunch) void this.#launch();
+  }
+
+  /** Between sessions, keeps one frame ready while `preload` is set, and none otherwise. */
+  #preload(rebuild: boolean): void {
+    if (rebuild) this.#preloadFailed = false;
+    // A running session owns the frame.
+    if (this.#record) return;
+    const preload = this.#host.preload;
+    if (this.#frame && (rebuild || !preload)) this.#dropFrame();
+    if (preload && !this.#frame && !this.#preloadFailed && !this.#createFrame()) {
+      this.#frameFailed('SDK_LOAD_FAILED', INVALID_URL);
+    }
   }
 
   #start(): void {
@@ -186,11 +239,21 @@ export class WidgetSession implements ReactiveController {
     void this.#launch();
   }
 
+  /**
+   * Launches in the preloaded frame when one waits, or else in a new one. The frame comes up
+   * while a `tokenProvider` is asked for the token; the launch goes once both are there.
+   */
   async #launch(): Promise<void> {
     const launchId = ++this.#launchId;
-    this.#dropFrame();
-    this.#transition('launch');
     const host = this.#host;
+    const waiting = this.#frame?.launched === false ? this.#frame : undefined;
+    if (!waiting) this.#dropFrame();
+    this.#transition('launch');
+    if (!host.tokenProvider && !host.token) return this.#fail('MISSING_TOKEN', 'no token or tokenProvider');
+    const frame = waiting ?? this.#createFrame();
+    if (!frame) return this.#fail('SDK_LOAD_FAILED', INVALID_URL);
+    frame.launched = true;
+    host.requestUpdate();
     let token = host.token;
     if (host.tokenProvider) {
       try {
@@ -202,18 +265,38 @@ export class WidgetSession implements ReactiveController {
       }
       if (launchId !== this.#launchId) return;
     }
-    if (!token) return this.#fail('MISSING_TOKEN', 'no token or tokenProvider');
-    // Checked here, so that connecting the rendered frame cannot fail inside Lit's update.
+    const config: Record<string, unknown> = { ...host.options, userToken: token };
+    if (host.templateId) config.templateId = host.templateId;
+    this.#token = token;
+    this.#launchMessage = { wink: 'launch', v: PROTOCOL_VERSION, config, callbacks: CALLBACK_NAMES };
+    this.#sendLaunch();
+  }
+
+  /**
+   * A new frame to render, its URLs checked here so that connecting it cannot fail inside Lit's
+   * update; undefined when `sdk-url` or `bridge-url` is not a URL.
+   */
+  #createFrame(): PendingFrame | undefined {
     let sdkUrl: string;
     let origin: string;
     try {
-      sdkUrl = new URL(host.sdkUrl, document.baseURI).href;
+      sdkUrl = new URL(this.#host.sdkUrl, document.baseURI).href;
       origin = this.#bridgeOrigin();
     } catch {
-      return this.#fail('SDK_LOAD_FAILED', 'invalid sdk-url or bridge-url');
+      return undefined;
     }
-    this.#frame = { id: launchId, token, sdkUrl, origin };
-    host.requestUpdate();
+    // The nonce keeps other frames from targeting this one by its name before the bridge clears it.
+    const nonce = crypto.getRandomValues(new Uint32Array(2)).join('');
+    this.#frame = { id: ++this.#frames, name: `${nonce} ${sdkUrl}`, origin, launched: false, ready: false };
+    this.#host.requestUpdate();
+    return this.#frame;
+  }
+
+  #sendLaunch(): void {
+    if (this.#connection && this.#launchMessage) {
+      this.#connection.launch(this.#launchMessage);
+      this.#launchMessage = undefined;
+    }
   }
 
   /** The origin the bridge document gets: opaque unless the sandbox allows the same origin. */
@@ -228,27 +311,41 @@ export class WidgetSession implements ReactiveController {
     const host = this.#host;
     const iframe = host.renderRoot.querySelector('iframe');
     if (!iframe) return;
-    const config: Record<string, unknown> = { ...host.options, userToken: frame.token };
-    if (host.templateId) config.templateId = host.templateId;
     this.#connection = new BridgeConnection(iframe, {
       origin: frame.origin,
-      launch: { wink: 'launch', v: PROTOCOL_VERSION, sdkUrl: frame.sdkUrl, config, callbacks: CALLBACK_NAMES },
       timeout: host.timeout > 0 ? host.timeout : this.#defaults.timeout,
       loadGrace: host.bridgeUrl ? undefined : BRIDGE_LOAD_GRACE,
       onMessage: this.#onBridgeMessage,
-      onFailure: (code, message) => this.#fail(code, message),
+      onFailure: (code, message) => this.#frameFailed(code, message),
       trace: this.#trace,
     });
+    this.#sendLaunch();
+  }
+
+  /** The frame failed: the session's, or the preload's while it waits (reported, not retried). */
+  #frameFailed(code: WidgetErrorCode, message: string): void {
+    if (this.#record) return this.#fail(code, message);
+    this.#preloadFailed = true;
+    this.#dropFrame();
+    this.#emit('widget-error', { code, message: `preload: ${message}` });
   }
 
   #onBridgeMessage = (message: PortMessage): void => {
+    const frame = this.#frame;
     switch (message.wink) {
+      case 'loaded':
+        if (frame && !frame.launched) {
+          frame.ready = true;
+          this.#emit('widget-ready', {});
+        }
+        break;
       case 'opened':
+        this.#preloadFailed = false;
         this.#transition('opened');
         this.#emit('widget-open', {});
         break;
       case 'sdk-error':
-        this.#fail(message.code, message.message);
+        this.#frameFailed(message.code, message.message);
         break;
       case 'callback':
         this.#onCallback(message.name, message.args);
@@ -309,6 +406,8 @@ export class WidgetSession implements ReactiveController {
     this.#opener = undefined;
     this.#stop();
     this.#transition(input);
+    // With `preload`, the next session's frame is made ready.
+    this.#schedule('ended');
     const pending = this.#pendingShow;
     this.#pendingShow = undefined;
     pending?.resolve(toResult(record, reason, error));
@@ -324,9 +423,11 @@ export class WidgetSession implements ReactiveController {
   #dropFrame(): void {
     this.#connection?.dispose();
     this.#connection = undefined;
+    this.#launchMessage = undefined;
     if (this.#frame) {
       this.#trace('teardown');
       this.#frame = undefined;
+      this.#token = undefined;
       this.#host.requestUpdate();
     }
   }
@@ -341,7 +442,7 @@ export class WidgetSession implements ReactiveController {
 
   /** Hands a protocol step to the debug log when `debug` is on; the token goes along to be redacted. */
   #trace = (step: string, detail?: unknown): void => {
-    if (this.#host.debug) trace(this.#host, step, detail, this.#frame?.token);
+    if (this.#host.debug) trace(this.#host, step, detail, this.#token);
   };
 
   /**
@@ -374,5 +475,7 @@ export class WidgetSession implements ReactiveController {
     return event;
   }
 }
+
+const INVALID_URL = 'invalid sdk-url or bridge-url';
 
 const errorText = (error: unknown): string => String((error as Error | null)?.message ?? error);

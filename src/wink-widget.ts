@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { BRIDGE_HTML } from './bridge/bridge-document.js';
 import type { WinkCallbacks, WinkResult, WinkWidgetEventMap } from './events.js';
@@ -35,8 +34,9 @@ export type TokenProvider = () => string | Promise<string>;
  * @fires {CustomEvent<UploadsDetail>} uploads-removed - `onUploadsRemoved`: the user revoked uploaded documents.
  * @fires {CustomEvent<UiEventDetail>} ui-event - `onUIEvent`: a new widget screen was shown.
  * @fires {CustomEvent<CloseDetail>} widget-close - `onClose`, or the page closed the widget (`reason: 'host'`).
+ * @fires {CustomEvent<ReadyDetail>} widget-ready - With `preload`: a frame waits, handshaken and with the SDK loaded, so that `show()` only launches.
  * @fires {CustomEvent<OpenDetail>} widget-open - The SDK loaded and `open()` was called.
- * @fires {CustomEvent<WidgetErrorDetail>} widget-error - Something went wrong; `detail.code` says what.
+ * @fires {CustomEvent<WidgetErrorDetail>} widget-error - Something went wrong; `detail.code` says what. A failed preload says it with the launch's codes, its `message` starting `preload:`.
  *
  * @slot loading - Shown over the widget while it loads.
  *
@@ -66,6 +66,7 @@ export class WinkWidget extends LitElement {
     callbacks: { attribute: false },
     tokenProvider: { attribute: false },
     debug: { type: Boolean, reflect: true },
+    preload: { type: Boolean, reflect: true },
   };
 
   /**
@@ -117,6 +118,14 @@ export class WinkWidget extends LitElement {
    */
   declare debug: boolean;
 
+  /**
+   * While set and the widget is closed, keep one bridge frame ready: created, handshaken and with
+   * the SDK's script loaded, hidden and inert, with no token. `show()` then only sends the launch;
+   * `widget-ready` says when the frame is ready. Each session gets a frame of its own, so a new
+   * one is prepared after each close.
+   */
+  declare preload: boolean;
+
   // Declarative shadow DOM from a server render is attached before the element upgrades.
   readonly #session = new WidgetSession(this, {
     serverRendered: this.shadowRoot !== null,
@@ -132,11 +141,17 @@ export class WinkWidget extends LitElement {
     this.label = DEFAULT_LABEL;
     this.timeout = DEFAULT_TIMEOUT;
     this.debug = false;
+    this.preload = false;
   }
 
   /** Where the widget is in its lifecycle; reflected to the `state` attribute. */
   get state(): WinkWidgetState {
     return this.#session.state;
+  }
+
+  /** True while a preloaded frame is ready for `show()`: between `widget-ready` and the launch. */
+  get ready(): boolean {
+    return this.#session.ready;
   }
 
   /**
@@ -173,7 +188,7 @@ export class WinkWidget extends LitElement {
       ? keyed(
           frame.id,
           // prettier-ignore
-          html`<iframe part="frame" title=${this.label} sandbox=${this.sandbox ?? DEFAULT_SANDBOX} src=${ifDefined(this.bridgeUrl || undefined)} srcdoc=${ifDefined(this.bridgeUrl ? undefined : BRIDGE_HTML)}></iframe>`,
+          html`<iframe part="frame" title=${this.label} name=${frame.name} ?hidden=${!frame.launched} ?inert=${!frame.launched} sandbox=${this.sandbox ?? DEFAULT_SANDBOX} src=${this.bridgeUrl || nothing} srcdoc=${this.bridgeUrl ? nothing : BRIDGE_HTML}></iframe>`,
         )
       : nothing;
     const loading = this.#session.state === 'loading' ? html`<slot name="loading"></slot>` : nothing;
@@ -188,7 +203,7 @@ export class WinkWidget extends LitElement {
     this.#session.hostChanged(changed.keys());
     const dialog = this.renderRoot.querySelector('dialog');
     if (dialog) {
-      const shown = Boolean(this.#session.frame) || this.#session.state === 'loading';
+      const shown = this.#session.live;
       if (shown && !dialog.open) dialog.showModal();
       else if (!shown && dialog.open) dialog.close();
     }

@@ -5,8 +5,11 @@ import { expect } from '@open-wc/testing';
 import { BRIDGE_CSP_HASH, type WinkWidget } from '../src/index.js';
 import { EventLog, mountWidget } from './support/widget.js';
 
-/** Loads /test/csp.html with `hash` allowed, and resolves with its widget, opened, and its log. */
-async function widgetUnderCsp(hash: string) {
+/**
+ * Loads /test/csp.html with `hash` allowed, and resolves with its widget, opened (or with
+ * `preload`, only preloading), and its log.
+ */
+async function widgetUnderCsp(hash: string, { preload = false } = {}) {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:600px;height:400px;border:0';
   document.body.append(frame);
@@ -19,7 +22,8 @@ async function widgetUnderCsp(hash: string) {
   const el = frame.contentDocument!.querySelector('wink-widget') as WinkWidget;
   const log = new EventLog(el);
   el.token = 'tok-csp';
-  el.open = true;
+  if (preload) el.preload = true;
+  else el.open = true;
   return { frame, el, log };
 }
 
@@ -47,6 +51,39 @@ describe('<wink-widget> under a Content-Security-Policy header', function () {
       expect(performance.now() - started).to.be.below(el.timeout);
       expect(log.types).to.deep.equal(['widget-error']);
       expect(el.state).to.equal('error');
+    } finally {
+      frame.remove();
+    }
+  });
+});
+
+describe('<wink-widget preload> under a Content-Security-Policy header', function () {
+  this.timeout(15000);
+
+  it('preloads when script-src allows BRIDGE_CSP_HASH', async () => {
+    const { frame, el, log } = await widgetUnderCsp(BRIDGE_CSP_HASH, { preload: true });
+    try {
+      await log.until('widget-ready', { timeout: 8000 });
+      expect(el.ready).to.equal(true);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('reports a blocked preload as BRIDGE_BLOCKED, as it happens, with no session', async () => {
+    const wrong = `'sha256-${btoa('x'.repeat(32))}'`;
+    const { frame, el, log } = await widgetUnderCsp(wrong, { preload: true });
+    try {
+      const started = performance.now();
+      const error = await log.until('widget-error', { timeout: 8000 });
+      expect(error.detail.code).to.equal('BRIDGE_BLOCKED');
+      expect(error.detail.message)
+        .to.match(/^preload: /)
+        .and.to.contain('BRIDGE_CSP_HASH');
+      expect(performance.now() - started).to.be.below(el.timeout);
+      expect(log.types).to.deep.equal(['widget-error']);
+      expect(el.state).to.equal('idle');
+      expect(el.ready).to.equal(false);
     } finally {
       frame.remove();
     }

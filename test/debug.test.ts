@@ -81,7 +81,7 @@ describe('<wink-widget debug>', () => {
         },
       });
       // A message from the page itself while the element waits for its handshake.
-      postMessage({ wink: 'bridge-ready', v: 1 }, '*');
+      postMessage({ wink: 'bridge-ready', v: 2 }, '*');
       await el.updateComplete;
       expect(el.getAttribute('debug')).to.equal('');
       await log.until('widget-close');
@@ -90,8 +90,10 @@ describe('<wink-widget debug>', () => {
         'bridge frame created',
         'message ignored: not from our frame',
         'handshake accepted',
-        'launch sent',
-        'port message: {"wink":"opened"',
+        'launch sent over the channel',
+        // The bridge posts in batches: each task's messages leave together.
+        'port message: [{"wink":"loaded","v":2}',
+        '{"wink":"opened","v":2}',
         'event dispatched: widget-open',
         'event dispatched: account-connected',
         'event dispatched: widget-close',

@@ -65,13 +65,13 @@ describe('<wink-widget> errors', () => {
   it('BRIDGE_VERSION_MISMATCH at once when the bridge greets in another protocol version', async () => {
     const { el, log } = mountWidget({
       open: false,
-      configure: (widget) => (widget.bridgeUrl = '/test/fixtures/bridge-v2.html'),
+      configure: (widget) => (widget.bridgeUrl = '/test/fixtures/bridge-v1.html'),
     });
     const started = performance.now();
     const result = await el.show();
     const error = await log.until('widget-error');
     expect(error.detail.code).to.equal('BRIDGE_VERSION_MISMATCH');
-    expect(error.detail.message).to.contain('protocol v2').and.contain('element v1').and.contain('bridge.html');
+    expect(error.detail.message).to.contain('protocol v1').and.contain('element v2').and.contain('bridge.html');
     // Long before the 15 s `timeout`: the mismatch does not wait for it.
     expect(performance.now() - started, 'reported before the timeout').to.be.below(el.timeout / 2);
     expect(result.error?.code).to.equal('BRIDGE_VERSION_MISMATCH');

@@ -7,8 +7,9 @@ import {
   isBridgeReady,
   isCallbackName,
   otherBridgeVersion,
+  isConnect,
+  PROTOCOL_VERSION,
   readCallback,
-  readLaunch,
   readPortMessage,
   toCloneable,
 } from '../src/protocol.js';
@@ -16,80 +17,84 @@ import {
 const account = { accountId: 'a', userId: 'u', providerId: 'p' };
 const ui = { eventName: 'ConsentPageOpened', eventTime: '2026-11-22T10:00:00Z', mode: 'SANDBOX', userId: 'u' };
 
+const V = PROTOCOL_VERSION;
+
 describe('protocol: message envelopes', () => {
+  it('is version 2: the launch goes over the port, after a handshake that carries no token', () => {
+    expect(PROTOCOL_VERSION).to.equal(2);
+  });
+
   it('recognises the handshake, and nothing else as one', () => {
-    expect(isBridgeReady({ wink: 'bridge-ready', v: 1 })).to.equal(true);
+    expect(isBridgeReady({ wink: 'bridge-ready', v: V })).to.equal(true);
     for (const data of [
       null,
       undefined,
       'bridge-ready',
       [],
       { wink: 'bridge-ready' },
-      { wink: 'bridge-ready', v: 2 },
-      { wink: 'opened', v: 1 },
+      { wink: 'bridge-ready', v: 1 },
+      { wink: 'bridge-ready', v: 3 },
+      { wink: 'opened', v: V },
     ]) {
       expect(isBridgeReady(data), JSON.stringify(data)).to.equal(false);
     }
   });
 
   it('names the version of a handshake of another protocol version, and of nothing else', () => {
-    expect(otherBridgeVersion({ wink: 'bridge-ready', v: 2 })).to.deep.equal({ v: 2 });
-    expect(otherBridgeVersion({ wink: 'bridge-ready', v: '1' })).to.deep.equal({ v: '1' });
+    expect(otherBridgeVersion({ wink: 'bridge-ready', v: 1 })).to.deep.equal({ v: 1 });
+    expect(otherBridgeVersion({ wink: 'bridge-ready', v: '2' })).to.deep.equal({ v: '2' });
     expect(otherBridgeVersion({ wink: 'bridge-ready' })).to.deep.equal({ v: undefined });
     for (const data of [
       null,
       undefined,
       'bridge-ready',
       [],
-      { wink: 'bridge-ready', v: 1 },
-      { wink: 'opened', v: 2 },
+      { wink: 'bridge-ready', v: V },
+      { wink: 'opened', v: 1 },
     ]) {
       expect(otherBridgeVersion(data), JSON.stringify(data)).to.equal(undefined);
     }
   });
 
-  it('reads a launch with a string sdkUrl, a config record and the callback names', () => {
-    const launch = {
-      wink: 'launch',
-      v: 1,
-      sdkUrl: 'https://sdk',
-      config: { userToken: 't' },
-      callbacks: CALLBACK_NAMES,
-    };
-    expect(readLaunch(launch)).to.equal(launch);
+  it('recognises the answer to the handshake, as the bridge receives it, and nothing else', () => {
+    expect(isConnect({ wink: 'connect', v: V })).to.equal(true);
     for (const data of [
-      { ...launch, sdkUrl: 7 },
-      { ...launch, config: null },
-      { ...launch, config: [] },
-      { ...launch, callbacks: undefined },
-      { ...launch, callbacks: 'onClose' },
-      { ...launch, v: '1' },
-      { ...launch, wink: 'Launch' },
+      null,
+      'connect',
+      [],
+      { wink: 'connect' },
+      { wink: 'connect', v: 1 },
+      { wink: 'launch', v: V, config: {}, callbacks: [] },
+      { wink: 'bridge-ready', v: V },
     ]) {
-      expect(readLaunch(data), JSON.stringify(data)).to.equal(undefined);
+      expect(isConnect(data), JSON.stringify(data)).to.equal(false);
     }
   });
 
-  it('reads port messages: opened, sdk-error with a known code, callback with a known name', () => {
+  it('reads port messages: loaded, opened, sdk-error with a known code, callback with a known name', () => {
     const valid = [
-      { wink: 'opened', v: 1 },
-      { wink: 'sdk-error', v: 1, code: 'SDK_LOAD_FAILED', message: 'x' },
-      { wink: 'sdk-error', v: 1, code: 'SDK_ERROR', message: 'x' },
-      { wink: 'callback', v: 1, name: 'onClose', args: ['exit'] },
+      { wink: 'loaded', v: V },
+      { wink: 'opened', v: V },
+      { wink: 'sdk-error', v: V, code: 'SDK_LOAD_FAILED', message: 'x' },
+      { wink: 'sdk-error', v: V, code: 'SDK_ERROR', message: 'x' },
+      { wink: 'callback', v: V, name: 'onClose', args: ['exit'] },
       // Arguments the bridge could not read: why, as text.
-      { wink: 'callback', v: 1, name: 'onClose', args: 'getter says no' },
+      { wink: 'callback', v: V, name: 'onClose', args: 'getter says no' },
     ];
     for (const data of valid) expect(readPortMessage(data)).to.equal(data);
     const invalid = [
-      { wink: 'bridge-ready', v: 1 },
-      { wink: 'launch', v: 1, sdkUrl: 'x', config: {} },
-      { wink: 'sdk-error', v: 1, code: 'MISSING_TOKEN', message: 'x' },
-      { wink: 'sdk-error', v: 1, code: 'SDK_ERROR' },
-      { wink: 'callback', v: 1, name: 'onSomethingElse', args: [] },
-      { wink: 'callback', v: 1, name: 'toString', args: [] },
-      { wink: 'callback', v: 1, name: 'onClose', args: { reason: 'exit' } },
-      { wink: 'callback', v: 1, name: 'onClose' },
-      { wink: 'callback', v: 2, name: 'onClose', args: [] },
+      { wink: 'bridge-ready', v: V },
+      { wink: 'connect', v: V },
+      { wink: 'launch', v: V, config: {}, callbacks: [] },
+      { wink: 'loaded', v: 1 },
+      { wink: 'sdk-error', v: V, code: 'MISSING_TOKEN', message: 'x' },
+      { wink: 'sdk-error', v: V, code: 'SDK_ERROR' },
+      { wink: 'callback', v: V, name: 'onSomethingElse', args: [] },
+      { wink: 'callback', v: V, name: 'toString', args: [] },
+      { wink: 'callback', v: V, name: 'onClose', args: { reason: 'exit' } },
+      { wink: 'callback', v: V, name: 'onClose' },
+      { wink: 'callback', v: 1, name: 'onClose', args: [] },
+      [{ wink: 'opened', v: V }],
       42,
       null,
     ];

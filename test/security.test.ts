@@ -1,7 +1,7 @@
 // The security model: forged messages give no event, the token travels only in the launch
-// message, and widgets on one page never see each other's events.
+// message, over the private port, and widgets on one page never see each other's events.
 import { expect, fixture, html } from '@open-wc/testing';
-import { DEFAULT_SANDBOX } from '../src/index.js';
+import { DEFAULT_SANDBOX, PROTOCOL_VERSION } from '../src/index.js';
 import { DOUBLE_URL, OTHER_ORIGIN, mountWidget } from './support/widget.js';
 
 /** A field of a window message's data, whatever that data is. */
@@ -10,8 +10,8 @@ const dataField = (event: MessageEvent, name: string): unknown =>
 
 const legit = { accountId: 'legit', userId: 'usr-1', providerId: 'prv-1' };
 const forged = { accountId: 'forged', userId: 'forged', providerId: 'forged' };
-const forgedCallback = { wink: 'callback', v: 1, name: 'onAccountConnected', args: [forged] };
-const forgedReady = { wink: 'bridge-ready', v: 1 };
+const forgedCallback = { wink: 'callback', v: PROTOCOL_VERSION, name: 'onAccountConnected', args: [forged] };
+const forgedReady = { wink: 'bridge-ready', v: PROTOCOL_VERSION };
 
 /** Collects the messages the page's window receives, and waits (bounded) for one that matches. */
 function windowInbox() {
@@ -57,7 +57,7 @@ describe('<wink-widget> forged messages', () => {
       postMessage(forgedReady, '*');
       await log.until('account-connected');
       postMessage(forgedCallback, '*');
-      postMessage({ wink: 'opened', v: 1 }, '*');
+      postMessage({ wink: 'opened', v: PROTOCOL_VERSION }, '*');
       await inbox.until((event) => dataField(event, 'name') === 'onAccountConnected');
       await inbox.until((event) => dataField(event, 'wink') === 'opened');
       el.close();

@@ -1,13 +1,15 @@
 /**
- * The element's end of the bridge: waits for the handshake from exactly one iframe,
- * hands it the launch message and a private `MessageChannel` port, and from then on listens on
- * that port only. Everything it passes on has been validated by the protocol module.
+ * The element's end of the bridge: waits for the handshake from exactly one iframe, hands it a
+ * private `MessageChannel` port, and from then on listens on that port only. The launch, with the
+ * token, goes over the port when the session has it: at once for a plain launch, at `show()` for a
+ * preloaded frame. Everything it passes on has been validated by the protocol module.
  */
 import {
   PROTOCOL_VERSION,
   isBridgeReady,
   otherBridgeVersion,
   readPortMessage,
+  type ConnectMessage,
   type LaunchMessage,
   type PortMessage,
 } from '../protocol.js';
@@ -21,8 +23,10 @@ export type IgnoredReason = 'source' | 'origin' | 'protocol';
 export interface BridgeConnectionOptions {
   /** The origin the bridge document will have: `'null'` when sandboxed without `allow-same-origin`. */
   origin: string;
-  launch: LaunchMessage;
-  /** Milliseconds allowed until the bridge reports `opened` or `sdk-error`. */
+  /**
+   * Milliseconds allowed until the bridge reports the SDK loaded, or, once launched, `opened`
+   * (or `sdk-error`).
+   */
   timeout: number;
   /**
    * With the built-in bridge, whose script says `bridge-ready` while its page is still loading:
@@ -37,7 +41,7 @@ export interface BridgeConnectionOptions {
    */
   onFailure(code: BridgeFailure, message: string): void;
   /** Each step of the protocol, for the debug log. */
-  trace: (step: 'frame' | 'ignored' | 'launch' | 'message', detail?: unknown) => void;
+  trace: (step: 'frame' | 'ignored' | 'connect' | 'launch' | 'message', detail?: unknown) => void;
 }
 
 // What keeps a bridge from starting, in the order it is most often met.
@@ -47,24 +51,29 @@ const CAUSES =
 export class BridgeConnection {
   readonly #iframe: HTMLIFrameElement;
   readonly #options: BridgeConnectionOptions;
-  readonly #timer: ReturnType<typeof setTimeout>;
+  #timer?: ReturnType<typeof setTimeout>;
   #grace?: ReturnType<typeof setTimeout>;
-  #port?: MessagePort;
+  #port?: MessagePort | undefined;
+  // The launch, from the time it is given until it is sent.
+  #launch?: LaunchMessage | undefined;
+  #launched = false;
 
   constructor(iframe: HTMLIFrameElement, options: BridgeConnectionOptions) {
     this.#iframe = iframe;
     this.#options = options;
-    this.#timer = setTimeout(
-      () =>
-        this.#fail(
-          'BRIDGE_TIMEOUT',
-          `no ${this.#port ? 'SDK answer' : 'bridge-ready'} in ${options.timeout} ms${this.#port ? '' : CAUSES}`,
-        ),
-      options.timeout,
-    );
+    this.#arm();
     addEventListener('message', this.#onWindowMessage);
     if (options.loadGrace !== undefined) iframe.addEventListener('load', this.#onFrameLoad);
     options.trace('frame', iframe.src || 'srcdoc');
+  }
+
+  /** Sends the launch over the port, now or as soon as the handshake gives one. */
+  launch(message: LaunchMessage): void {
+    this.#launched = true;
+    // The clock starts again: the SDK has this long to open.
+    this.#arm();
+    this.#launch = message;
+    this.#sendLaunch();
   }
 
   /** Stops listening everywhere and closes the channel; safe to call more than once. */
@@ -76,8 +85,52 @@ export class BridgeConnection {
     if (this.#port) {
       this.#port.onmessage = null;
       this.#port.close();
+      this.#port = undefined;
     }
   }
+
+  #arm(): void {
+    const { timeout } = this.#options;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(
+      () =>
+        this.#fail(
+          'BRIDGE_TIMEOUT',
+          `no ${this.#port ? 'SDK answer' : 'bridge-ready'} in ${timeout} ms${this.#port ? '' : CAUSES}`,
+        ),
+      timeout,
+    );
+  }
+
+  #sendLaunch(): void {
+    const launch = this.#launch;
+    if (!launch || !this.#port) return;
+    this.#launch = undefined;
+    try {
+      this.#port.postMessage(launch);
+      this.#options.trace('launch', launch);
+    } catch (error) {
+      // Only `options` can hold what structured clone refuses (a function, a DOM node).
+      this.#fail('INVALID_OPTIONS', `options: ${(error as Error).message}`);
+    }
+  }
+
+  #onPortMessage = ({ data }: MessageEvent): void => {
+    const { trace } = this.#options;
+    trace('message', data);
+    if (!Array.isArray(data)) return trace('ignored', 'protocol');
+    for (const item of data as unknown[]) {
+      // A listener of an earlier message in the batch may have closed the widget.
+      if (!this.#port) return;
+      const message = readPortMessage(item);
+      if (!message) trace('ignored', 'protocol');
+      else {
+        // What the clock waits for: the SDK loaded, or once launched its outcome.
+        if (message.wink !== 'callback' && (this.#launched || message.wink === 'loaded')) clearTimeout(this.#timer);
+        this.#options.onMessage(message);
+      }
+    }
+  };
 
   #fail(code: BridgeFailure, message: string): void {
     this.dispose();
@@ -123,21 +176,14 @@ export class BridgeConnection {
     clearTimeout(this.#grace);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    port1.onmessage = (portEvent) => {
-      trace('message', portEvent.data);
-      const message = readPortMessage(portEvent.data);
-      if (!message) return trace('ignored', 'protocol');
-      if (message.wink !== 'callback') clearTimeout(this.#timer);
-      this.#options.onMessage(message);
-    };
-    // An opaque-origin bridge can only be addressed with '*'. Until it receives this message the
-    // iframe runs nothing but the constant bridge script, so nothing else can be there to read it.
-    try {
-      bridge!.postMessage(this.#options.launch, { targetOrigin: origin === 'null' ? '*' : origin, transfer: [port2] });
-      trace('launch', this.#options.launch);
-    } catch (error) {
-      // Only `options` can hold what structured clone refuses (a function, a DOM node).
-      this.#fail('INVALID_OPTIONS', `options: ${(error as Error).message}`);
-    }
+    port1.onmessage = this.#onPortMessage;
+    // An opaque-origin bridge can only be addressed with '*'. The message holds nothing but the
+    // port, and the token never crosses the window: it follows over the port.
+    bridge!.postMessage({ wink: 'connect', v: PROTOCOL_VERSION } satisfies ConnectMessage, {
+      targetOrigin: origin === 'null' ? '*' : origin,
+      transfer: [port2],
+    });
+    trace('connect');
+    this.#sendLaunch();
   };
 }

@@ -22,11 +22,12 @@ export type WinkWidgetPropertyName =
   | 'options'
   | 'callbacks'
   | 'tokenProvider'
-  | 'debug';
+  | 'debug'
+  | 'preload';
 
 // The list above must be exactly the element's public fields: adding one to the class without
 // listing it here (or listing one that is gone) fails to compile.
-type OwnMembers = Exclude<keyof WinkWidget, keyof LitElement | 'show' | 'close' | 'state'>;
+type OwnMembers = Exclude<keyof WinkWidget, keyof LitElement | 'show' | 'close' | 'state' | 'ready'>;
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const listsEveryProperty: Exactly<WinkWidgetPropertyName, OwnMembers> = true;
 void listsEveryProperty;
@@ -45,6 +46,7 @@ export interface WinkWidgetAttributes {
   label?: string;
   timeout?: number | string;
   debug?: boolean | '';
+  preload?: boolean | '';
 }
 
 /** `on<event-name>` handlers, the form React 19 and Svelte 5 use for custom element events. */

@@ -2,7 +2,7 @@
 // allows just that hash runs it.
 import { expect } from '@open-wc/testing';
 import { BRIDGE_CSP_HASH, BRIDGE_HTML } from '../../src/index.js';
-import { CALLBACK_NAMES } from '../../src/protocol.js';
+import { CALLBACK_NAMES, PROTOCOL_VERSION } from '../../src/protocol.js';
 import { mountWidget } from '../support/widget.js';
 
 const inlineScript = () => {
@@ -49,7 +49,7 @@ describe('bridge document', () => {
       );
     expect(await firstMessage(withPolicy(`script-src ${BRIDGE_CSP_HASH}`))).to.deep.equal({
       wink: 'bridge-ready',
-      v: 1,
+      v: PROTOCOL_VERSION,
     });
     expect(
       await firstMessage(withPolicy(`script-src 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='`), 500),
@@ -60,9 +60,18 @@ describe('bridge document', () => {
     const first = mountWidget({ token: 'tok-first', configure: (el) => (el.templateId = 'wtpl-first') });
     const second = mountWidget({ token: 'tok-second', configure: (el) => (el.templateId = 'wtpl-second') });
     await Promise.all([first.log.until('widget-open'), second.log.until('widget-open')]);
+    const names = [];
     for (const { el } of [first, second]) {
-      expect(el.shadowRoot!.querySelector('iframe')!.getAttribute('srcdoc')).to.equal(BRIDGE_HTML);
+      const iframe = el.shadowRoot!.querySelector('iframe')!;
+      expect(iframe.getAttribute('srcdoc')).to.equal(BRIDGE_HTML);
+      // The SDK's URL reaches the bridge in the frame's name, after a nonce: never the token.
+      const [nonce, url, ...rest] = iframe.name.split(' ');
+      expect(nonce).to.match(/^\d+$/);
+      expect(url).to.equal(el.sdkUrl);
+      expect(rest).to.deep.equal([]);
+      names.push(iframe.name);
     }
+    expect(names[0]).not.to.equal(names[1]);
     expect(BRIDGE_HTML).not.to.match(/https?:|tok-|wtpl-/);
   });
 
@@ -71,11 +80,13 @@ describe('bridge document', () => {
     expect(shipped).to.equal(BRIDGE_HTML);
   });
 
-  it('accepts a launch only from its parent, and only once', async () => {
-    // A same-origin sibling tries to launch the bridge before its parent does; accepting it would
-    // use up the bridge's one launch, so the parent's real launch would never open.
+  it('takes its channel only from its parent, and only once; then loads, launches and relays in batches', async () => {
+    // A same-origin sibling answers the bridge's handshake before its parent does; accepting it
+    // would hand the sibling the channel, and with it the launch and every callback.
+    const doubleUrl = new URL('/test/fixtures/sdk-double.js', location.href).href;
     const bridge = document.createElement('iframe');
     bridge.setAttribute('sandbox', 'allow-scripts');
+    bridge.name = `12345 ${doubleUrl}`;
     bridge.srcdoc = BRIDGE_HTML;
     const ready = new Promise<void>((resolve) =>
       addEventListener('message', function onReady(event) {
@@ -88,45 +99,58 @@ describe('bridge document', () => {
     const sibling = document.createElement('iframe');
     try {
       await ready;
-      const sent = new Promise<void>((resolve) =>
-        addEventListener('message', function onSent(event) {
-          if (event.source !== sibling.contentWindow || event.data !== 'sent') return;
-          removeEventListener('message', onSent);
-          resolve();
-        }),
-      );
-      const doubleUrl = new URL('/test/fixtures/sdk-double.js', location.href).href;
+      const fromSibling = (what: 'sent' | 'heard') =>
+        new Promise<unknown>((resolve) =>
+          addEventListener('message', function onSibling(event) {
+            if (event.source !== sibling.contentWindow || !(what in (event.data as object))) return;
+            removeEventListener('message', onSibling);
+            resolve((event.data as Record<string, unknown>)[what]);
+          }),
+        );
+      const sent = fromSibling('sent');
+      const heardBySibling = fromSibling('heard');
       sibling.srcdoc = `<script>
         const channel = new MessageChannel();
-        parent.frames[0].postMessage({ wink: 'launch', v: 1, sdkUrl: ${JSON.stringify(doubleUrl)}, config: { play: [['onClose', 'forged']] }, callbacks: ['onClose'] }, '*', [channel.port2]);
-        parent.postMessage('sent', '*');
+        const heard = [];
+        channel.port1.onmessage = (event) => heard.push(event.data);
+        parent.frames[0].postMessage({ wink: 'connect', v: ${PROTOCOL_VERSION} }, '*', [channel.port2]);
+        channel.port1.postMessage({ wink: 'launch', v: ${PROTOCOL_VERSION}, config: { play: [['onClose', 'forged']] }, callbacks: ['onClose'] });
+        parent.postMessage({ sent: true }, '*');
+        // What its port heard, once the parent's session has had time to run.
+        setTimeout(() => parent.postMessage({ heard }, '*'), 1000);
       </script>`;
       document.body.append(sibling);
-      await sent;
       const received: unknown[] = [];
       const channel = new MessageChannel();
       const closed = new Promise<void>((resolve) => {
         channel.port1.onmessage = (event) => {
-          received.push(event.data);
-          if ((event.data as { name?: unknown }).name === 'onClose') resolve();
+          expect(event.data, 'a batch').to.be.an('array');
+          received.push(...(event.data as unknown[]));
+          if ((event.data as { name?: unknown }[]).some((message) => message.name === 'onClose')) resolve();
         };
       });
-      const launch = {
-        wink: 'launch',
-        v: 1,
-        sdkUrl: doubleUrl,
-        config: { play: [['onClose', 'real']] },
-        callbacks: CALLBACK_NAMES,
-      };
-      bridge.contentWindow!.postMessage(launch, '*', [channel.port2]);
+      // The sibling went first; the parent's own handshake still takes the channel.
+      await sent;
+      bridge.contentWindow!.postMessage({ wink: 'connect', v: PROTOCOL_VERSION }, '*', [channel.port2]);
       const again = new MessageChannel();
-      bridge.contentWindow!.postMessage({ ...launch, config: { play: [['onClose', 'second']] } }, '*', [again.port2]);
+      bridge.contentWindow!.postMessage({ wink: 'connect', v: PROTOCOL_VERSION }, '*', [again.port2]);
       again.port1.onmessage = (event) => received.push({ second: event.data as unknown });
+      channel.port1.postMessage({
+        wink: 'launch',
+        v: PROTOCOL_VERSION,
+        config: { play: [['onClose', 'real']], playDuringOpen: [['onUIEvent', 'during open']] },
+        callbacks: CALLBACK_NAMES,
+      });
       await closed;
+      const v = PROTOCOL_VERSION;
       expect(received).to.deep.equal([
-        { wink: 'opened', v: 1 },
-        { wink: 'callback', v: 1, name: 'onClose', args: ['real'] },
+        { wink: 'loaded', v },
+        // Fired inside open(): it follows `opened`, in the same batch.
+        { wink: 'opened', v },
+        { wink: 'callback', v, name: 'onUIEvent', args: ['during open'] },
+        { wink: 'callback', v, name: 'onClose', args: ['real'] },
       ]);
+      expect(await heardBySibling, 'the sibling heard nothing on its port').to.deep.equal([]);
     } finally {
       bridge.remove();
       sibling.remove();

@@ -58,9 +58,10 @@ test('every event of the table is in the manifest, typed with its detail', async
   assert.deepEqual(Object.keys(detailOf), Object.values(WINK_CALLBACKS));
   const events = Object.fromEntries(element.events.map((event) => [event.name, event.type.text]));
   for (const [event, detail] of Object.entries(detailOf)) assert.equal(events[event], `CustomEvent<${detail}>`, event);
+  assert.equal(events['widget-ready'], 'CustomEvent<ReadyDetail>');
   assert.equal(events['widget-open'], 'CustomEvent<OpenDetail>');
   assert.equal(events['widget-error'], 'CustomEvent<WidgetErrorDetail>');
-  assert.equal(element.events.length, Object.keys(detailOf).length + 2);
+  assert.equal(element.events.length, Object.keys(detailOf).length + 3);
 });
 
 test('the manifest lists every attribute, property, method, part, custom property and slot', () => {
@@ -71,6 +72,7 @@ test('the manifest lists every attribute, property, method, part, custom propert
     'label',
     'modal',
     'open',
+    'preload',
     'sandbox',
     'sdk-url',
     'state',
@@ -86,6 +88,8 @@ test('the manifest lists every attribute, property, method, part, custom propert
     'modal',
     'open',
     'options',
+    'preload',
+    'ready',
     'sandbox',
     'sdkUrl',
     'state',

@@ -13,7 +13,12 @@ import '../../src/define.js';
 export const DOUBLE_URL = new URL('/test/fixtures/sdk-double.js', location.href).href;
 
 /** Every event name the element can dispatch, from the table. */
-export const EVENT_TYPES: WinkWidgetEventName[] = [...Object.values(WINK_CALLBACKS), 'widget-open', 'widget-error'];
+export const EVENT_TYPES: WinkWidgetEventName[] = [
+  ...Object.values(WINK_CALLBACKS),
+  'widget-ready',
+  'widget-open',
+  'widget-error',
+];
 
 /** The same server on a genuinely different origin (localhost ↔ 127.0.0.1). */
 export const OTHER_ORIGIN = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
