@@ -51,7 +51,14 @@ function publicShippedApi() {
 
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/bridge/bridge-page.ts', 'src/simulator/**', 'src/frameworks/**', 'src/webhooks/**'],
+  exclude: [
+    'src/bridge/bridge-page.ts',
+    'src/bridge/hosted-bridge-page.ts',
+    'src/bridge/bridge-runtime.ts',
+    'src/simulator/**',
+    'src/frameworks/**',
+    'src/webhooks/**',
+  ],
   litelement: true,
   packagejson: false,
   plugins: [publicShippedApi()],

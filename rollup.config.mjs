@@ -7,12 +7,12 @@ import esbuild from 'rollup-plugin-esbuild';
 
 export const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
 
-/** Emits dist/bridge.html: the page of the compiled BRIDGE_HTML, for `bridge-url`. */
+/** Emits dist/bridge.html, for `bridge-url`: the self-hosted bridge page for Smile's SDK origin. */
 const bridgePage = () => ({
   name: 'bridge-page',
   async generateBundle() {
-    const { BRIDGE_HTML } = await import('./dist/bridge/bridge-document.js');
-    this.emitFile({ type: 'asset', fileName: 'bridge.html', source: BRIDGE_HTML });
+    const { createBridgeHtml } = await import('./dist/bridge/create-bridge-html.js');
+    this.emitFile({ type: 'asset', fileName: 'bridge.html', source: createBridgeHtml().html });
   },
 });
 

@@ -9,7 +9,9 @@ import {
   signWebhook,
   toNodeHandler,
 } from './dist/webhooks/index.js';
+import { BRIDGE_HTML } from './dist/bridge/bridge-document.js';
 import { launcherFor, selectedEngines } from './test/support/engines.mjs';
+import { bridgePages } from './test/support/bridge-pages.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -50,6 +52,7 @@ export default {
     // The demo server's API (simulator tokens), which the demo and framework example pages call;
     // its "real SDK" is a script that does not exist, on this server, as when Smile's cannot load.
     demoApi({ smile: undefined, realSdkUrl: '/test/fixtures/no-such-sdk.js' }, { bus: eventsBus }),
+    ...bridgePages,
     // The shipped bridge page exactly as built, without the dev server's HTML transforms.
     async (context, next) => {
       if (context.path !== '/dist/bridge.html') return next();
@@ -121,12 +124,14 @@ export default {
       context.type = 'html';
       context.body = renderWidget({ modal: context.query.modal === '1', sdkUrl });
     },
-    // `/test/spy-bridge.html`: the built bridge behind a spy that records every message the
-    // bridge receives, by window or by port, and reports them with the SDK double's counts when
-    // its parent posts { spy: 'report' }: what the frame has been told, seen from inside it.
+    // `/test/spy-bridge.html`: the built-in bridge page behind a spy that records every message
+    // the bridge receives, by window or by port, and reports them with the SDK double's counts
+    // when its parent posts { spy: 'report' }: what the frame has been told, seen from inside it.
+    // (The built-in page, whose script is the same runtime: the self-hosted one's own CSP would
+    // refuse the spy.)
     async (context, next) => {
       if (context.path !== '/test/spy-bridge.html') return next();
-      const page = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+      const page = BRIDGE_HTML;
       const spy = `(() => {
         const received = [];
         const note = (via, data) => received.push({ via, data: JSON.stringify(data) });
@@ -148,11 +153,11 @@ export default {
       context.type = 'html';
       context.body = page.replace('<script>', `<script>${spy}</script><script>`);
     },
-    // `/test/late-bridge.html`: the built bridge, held back until its parent posts 'go', so that
-    // a test can act while the element is still waiting for the handshake.
+    // `/test/late-bridge.html`: the built-in bridge page, held back until its parent posts 'go', so
+    // that a test can act while the element is still waiting for the handshake.
     async (context, next) => {
       if (context.path !== '/test/late-bridge.html') return next();
-      const page = await readFile(new URL('./dist/bridge.html', import.meta.url), 'utf8');
+      const page = BRIDGE_HTML;
       context.type = 'html';
       context.body = page.replace(
         /<script>([\s\S]*)<\/script>/,

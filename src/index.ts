@@ -12,6 +12,8 @@ export {
   type WinkWidgetState,
 } from './wink-widget.js';
 export { BRIDGE_CSP_HASH, BRIDGE_HTML } from './bridge/bridge-document.js';
+export { createBridgeHtml, type BridgeHtml, type BridgeHtmlOptions } from './bridge/create-bridge-html.js';
+export { SMILE_SDK_ORIGIN } from './bridge/url-rules.js';
 export { WINK_CALLBACKS } from './events.js';
 export type * from './events.js';
 export {

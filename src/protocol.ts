@@ -56,11 +56,14 @@ export interface OpenedMessage {
   v: typeof PROTOCOL_VERSION;
 }
 
-/** bridge → element: the SDK could not be loaded or started. */
+/**
+ * bridge → element: the SDK could not be loaded or started, or (a self-hosted bridge) its URL is
+ * not one the bridge loads from.
+ */
 export interface SdkErrorMessage {
   wink: 'sdk-error';
   v: typeof PROTOCOL_VERSION;
-  code: 'SDK_LOAD_FAILED' | 'SDK_ERROR';
+  code: 'SDK_LOAD_FAILED' | 'SDK_ERROR' | 'SDK_URL_NOT_ALLOWED';
   message: string;
 }
 
@@ -139,6 +142,12 @@ const DETAIL_READERS: { [C in CallbackName]: (args: readonly unknown[]) => Callb
     typeof payload === 'string' ? { reason: payload } : (withStrings(payload, ['reason']) as CloseDetail | undefined),
 };
 
+const SDK_ERROR_CODES: readonly unknown[] = [
+  'SDK_LOAD_FAILED',
+  'SDK_ERROR',
+  'SDK_URL_NOT_ALLOWED',
+] satisfies SdkErrorMessage['code'][];
+
 const isMessage = (data: unknown): data is Record<string, unknown> & { wink: unknown } =>
   isRecord(data) && data.v === PROTOCOL_VERSION && typeof data.wink === 'string';
 
@@ -172,7 +181,7 @@ export function readPortMessage(data: unknown): PortMessage | undefined {
     case 'opened':
       return data as unknown as LoadedMessage | OpenedMessage;
     case 'sdk-error':
-      return (data.code === 'SDK_LOAD_FAILED' || data.code === 'SDK_ERROR') && typeof data.message === 'string'
+      return SDK_ERROR_CODES.includes(data.code) && typeof data.message === 'string'
         ? (data as unknown as SdkErrorMessage)
         : undefined;
     case 'callback':

@@ -11,6 +11,7 @@
  */
 import type { ReactiveController } from 'lit';
 import { BridgeConnection } from './bridge/bridge-connection.js';
+import { planFrame } from './bridge/frame-policy.js';
 import type {
   CallbackName,
   CloseDetail,
@@ -228,8 +229,9 @@ export class WidgetSession implements ReactiveController {
     if (this.#record) return;
     const preload = this.#host.preload;
     if (this.#frame && (rebuild || !preload)) this.#dropFrame();
-    if (preload && !this.#frame && !this.#preloadFailed && !this.#createFrame()) {
-      this.#frameFailed('SDK_LOAD_FAILED', INVALID_URL);
+    if (preload && !this.#frame && !this.#preloadFailed) {
+      const refused = this.#createFrame();
+      if (refused) this.#frameFailed(refused.code, refused.message);
     }
   }
 
@@ -250,8 +252,9 @@ export class WidgetSession implements ReactiveController {
     if (!waiting) this.#dropFrame();
     this.#transition('launch');
     if (!host.tokenProvider && !host.token) return this.#fail('MISSING_TOKEN', 'no token or tokenProvider');
-    const frame = waiting ?? this.#createFrame();
-    if (!frame) return this.#fail('SDK_LOAD_FAILED', INVALID_URL);
+    const refused = waiting ? undefined : this.#createFrame();
+    if (refused) return this.#fail(refused.code, refused.message);
+    const frame = this.#frame!;
     frame.launched = true;
     host.requestUpdate();
     let token = host.token;
@@ -273,23 +276,31 @@ export class WidgetSession implements ReactiveController {
   }
 
   /**
-   * A new frame to render, its URLs checked here so that connecting it cannot fail inside Lit's
-   * update; undefined when `sdk-url` or `bridge-url` is not a URL.
+   * Makes the frame to render, checked here (URLs, sandbox) so that no unsafe frame is ever
+   * rendered and connecting it cannot fail inside Lit's update; or says why it may not be.
    */
-  #createFrame(): PendingFrame | undefined {
-    let sdkUrl: string;
-    let origin: string;
-    try {
-      sdkUrl = new URL(this.#host.sdkUrl, document.baseURI).href;
-      origin = this.#bridgeOrigin();
-    } catch {
-      return undefined;
-    }
+  #createFrame(): WidgetErrorDetail | undefined {
+    const { sdkUrl, bridgeUrl, sandbox } = this.#host;
+    // A removed `sandbox` attribute leaves null: the default applies, as in the frame.
+    const plan = planFrame({
+      sdkUrl,
+      bridgeUrl,
+      sandbox: sandbox ?? this.#defaults.sandbox,
+      base: document.baseURI,
+      pageOrigin: window.origin,
+    });
+    if ('code' in plan) return plan;
     // The nonce keeps other frames from targeting this one by its name before the bridge clears it.
     const nonce = crypto.getRandomValues(new Uint32Array(2)).join('');
-    this.#frame = { id: ++this.#frames, name: `${nonce} ${sdkUrl}`, origin, launched: false, ready: false };
+    this.#frame = {
+      id: ++this.#frames,
+      name: `${nonce} ${plan.sdkUrl}`,
+      origin: plan.origin,
+      launched: false,
+      ready: false,
+    };
     this.#host.requestUpdate();
-    return this.#frame;
+    return undefined;
   }
 
   #sendLaunch(): void {
@@ -297,14 +308,6 @@ export class WidgetSession implements ReactiveController {
       this.#connection.launch(this.#launchMessage);
       this.#launchMessage = undefined;
     }
-  }
-
-  /** The origin the bridge document gets: opaque unless the sandbox allows the same origin. */
-  #bridgeOrigin(): string {
-    const { sandbox, bridgeUrl } = this.#host;
-    // A removed `sandbox` attribute leaves null: the default applies, as in the frame.
-    if (!(sandbox ?? this.#defaults.sandbox).split(/\s+/).includes('allow-same-origin')) return 'null';
-    return bridgeUrl ? new URL(bridgeUrl, document.baseURI).origin : window.origin;
   }
 
   #connect(frame: PendingFrame): void {
@@ -475,7 +478,5 @@ export class WidgetSession implements ReactiveController {
     return event;
   }
 }
-
-const INVALID_URL = 'invalid sdk-url or bridge-url';
 
 const errorText = (error: unknown): string => String((error as Error | null)?.message ?? error);

@@ -161,7 +161,7 @@ describe('<wink-widget preload>', () => {
     await log.until('widget-ready');
     const changes: [string, (widget: WinkWidget) => void][] = [
       ['sdk-url', (widget) => (widget.sdkUrl = `${DOUBLE_URL}?again`)],
-      ['bridge-url', (widget) => (widget.bridgeUrl = '/dist/bridge.html')],
+      ['bridge-url', (widget) => (widget.bridgeUrl = '/test/hosted-bridge.html')],
       ['sandbox', (widget) => (widget.sandbox = 'allow-scripts allow-popups')],
     ];
     let count = 1;
@@ -175,7 +175,7 @@ describe('<wink-widget preload>', () => {
     }
     const frame = frameOf(el)!;
     expect(frame.name.endsWith(`${DOUBLE_URL}?again`)).to.equal(true);
-    expect(frame.getAttribute('src')).to.equal('/dist/bridge.html');
+    expect(frame.getAttribute('src')).to.equal('/test/hosted-bridge.html');
     expect(frame.getAttribute('sandbox')).to.equal('allow-scripts allow-popups');
     void el.show();
     await log.until('account-connected');

@@ -212,14 +212,14 @@ describe('<wink-widget> with a self-hosted bridge-url', () => {
         options: { echoConfig: true },
         play: [['onAccountConnected', legit]],
         configure: (widget) => {
-          widget.bridgeUrl = `${OTHER_ORIGIN}/dist/bridge.html`;
+          widget.bridgeUrl = `${OTHER_ORIGIN}/test/hosted-bridge.html`;
           if (sameOrigin) widget.sandbox = `${DEFAULT_SANDBOX} allow-same-origin`;
         },
       });
       await log.until('account-connected');
       expect(log.types).to.deep.equal(['widget-open', 'ui-event', 'account-connected']);
       const iframe = el.shadowRoot!.querySelector('iframe')!;
-      expect(iframe.getAttribute('src')).to.equal(`${OTHER_ORIGIN}/dist/bridge.html`);
+      expect(iframe.getAttribute('src')).to.equal(`${OTHER_ORIGIN}/test/hosted-bridge.html`);
       expect(iframe.hasAttribute('srcdoc')).to.equal(false);
     });
   }
@@ -229,7 +229,8 @@ describe('<wink-widget> with a self-hosted bridge-url', () => {
     // a real bridge elsewhere, which says bridge-ready from the wrong origin.
     const { log } = mountWidget({
       configure: (widget) => {
-        widget.bridgeUrl = `/test/redirect?to=${encodeURIComponent(`${OTHER_ORIGIN}/dist/bridge.html`)}`;
+        const elsewhere = new URL('/test/hosted-bridge.html', location.href).href;
+        widget.bridgeUrl = `${OTHER_ORIGIN}/test/redirect?to=${encodeURIComponent(elsewhere)}`;
         widget.sandbox = `${DEFAULT_SANDBOX} allow-same-origin`;
         widget.timeout = 1000;
       },

@@ -1,7 +1,7 @@
 // The bridge page is a constant, its exported CSP hash is right, and a strict-CSP page that
 // allows just that hash runs it.
 import { expect } from '@open-wc/testing';
-import { BRIDGE_CSP_HASH, BRIDGE_HTML } from '../../src/index.js';
+import { BRIDGE_CSP_HASH, BRIDGE_HTML, createBridgeHtml } from '../../src/index.js';
 import { CALLBACK_NAMES, PROTOCOL_VERSION } from '../../src/protocol.js';
 import { mountWidget } from '../support/widget.js';
 
@@ -75,9 +75,10 @@ describe('bridge document', () => {
     expect(BRIDGE_HTML).not.to.match(/https?:|tok-|wtpl-/);
   });
 
-  it('ships the same page as dist/bridge.html for bridge-url', async () => {
+  it('ships dist/bridge.html, for bridge-url, as createBridgeHtml writes it for Smile’s SDK origin', async () => {
     const shipped = await (await fetch('/dist/bridge.html')).text();
-    expect(shipped).to.equal(BRIDGE_HTML);
+    expect(shipped).to.equal(createBridgeHtml().html);
+    expect(shipped).to.contain('content="https://web.smileapi.io"');
   });
 
   it('takes its channel only from its parent, and only once; then loads, launches and relays in batches', async () => {

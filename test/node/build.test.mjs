@@ -6,15 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bridgeDocument } from '../../scripts/build-bridge.mjs';
+import { bridgeDocument, hostedBridgeDocument } from '../../scripts/build-bridge.mjs';
 import { measure } from '../../scripts/size.mjs';
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 
-test('src/bridge/bridge-document.ts is what scripts/build-bridge.mjs makes of bridge-page.ts', async () => {
-  const { module } = await bridgeDocument();
-  assert.equal(await readFile(new URL('src/bridge/bridge-document.ts', root), 'utf8'), module);
+test('the checked-in bridge modules are what scripts/build-bridge.mjs makes of the two pages', async () => {
+  for (const { module, path } of [await bridgeDocument(), await hostedBridgeDocument()]) {
+    assert.equal(await readFile(new URL(path, root), 'utf8'), module, path);
+  }
 });
 
 test('size budgets hold (npm run size)', async () => {

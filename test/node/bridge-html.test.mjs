@@ -1,0 +1,131 @@
+// createBridgeHtml and `wink-widget bridge`: the self-hosted bridge page for a list of SDK
+// origins, with its own Content-Security-Policy before its one script, the same constant script
+// (and hash) for every list, and origins refused unless they are https:, or http: on localhost.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { HOSTED_BRIDGE_CSP_HASH } from '../../dist/bridge/hosted-bridge-document.js';
+import { createBridgeHtml } from '../../dist/bridge/create-bridge-html.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+
+/** The page's parts in order: its CSP, its origins, its script. */
+function read(html) {
+  const match = html.match(
+    /^<!doctype html><meta http-equiv="Content-Security-Policy" content="([^"]*)"><meta name="wink-sdk-origins" content="([^"]*)"><script>([\s\S]*)<\/script>$/,
+  );
+  assert.ok(match, 'the page is its policy, its origins and its script, in that order');
+  const [, policy, origins, script] = match;
+  return { policy, origins: origins.split(' '), script };
+}
+
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+test('Smile’s origin by default, with the policy before the script and the hash of that script', () => {
+  const { html, cspHash } = createBridgeHtml();
+  const { policy, origins, script } = read(html);
+  assert.deepEqual(origins, ['https://web.smileapi.io']);
+  assert.equal(policy, `script-src ${cspHash} https://web.smileapi.io; object-src 'none'; base-uri 'none'`);
+  assert.equal(sha256(script), cspHash);
+  assert.equal(cspHash, HOSTED_BRIDGE_CSP_HASH);
+});
+
+test('the script is the same for every list; the origins are normalised, each once', () => {
+  const one = createBridgeHtml({
+    sdkOrigins: ['https://web.smileapi.io', 'https://cdn.example/', 'http://localhost:8000'],
+  });
+  const other = createBridgeHtml({
+    sdkOrigins: ['http://[::1]:9000', 'http://127.0.0.1:9000', 'https://CDN.example', 'https://cdn.example:443'],
+  });
+  assert.equal(read(one.html).script, read(other.html).script);
+  assert.equal(one.cspHash, other.cspHash);
+  assert.deepEqual(read(one.html).origins, ['https://web.smileapi.io', 'https://cdn.example', 'http://localhost:8000']);
+  assert.deepEqual(read(other.html).origins, ['http://[::1]:9000', 'http://127.0.0.1:9000', 'https://cdn.example']);
+});
+
+test('refuses anything but https: origins, and http: on localhost, with a TypeError', () => {
+  for (const origin of [
+    'http://web.smileapi.io',
+    'http://192.168.1.2:8000',
+    'data:text/javascript,1',
+    'javascript:alert(1)',
+    'https://web.smileapi.io/v2/smile.v2.js',
+    'https://web.smileapi.io?x=1',
+    'https://user:pass@web.smileapi.io',
+    "https://web.smileapi.io; script-src 'unsafe-inline'",
+    'web.smileapi.io',
+    '*',
+    'null',
+    '',
+    42,
+  ]) {
+    assert.throws(() => createBridgeHtml({ sdkOrigins: [origin] }), TypeError, String(origin));
+  }
+  assert.throws(() => createBridgeHtml({ sdkOrigins: [] }), TypeError);
+  assert.throws(() => createBridgeHtml({ sdkOrigins: 'https://web.smileapi.io' }), TypeError);
+});
+
+test('dist/bridge.html is the default page', async () => {
+  assert.equal(await readFile(new URL('../../dist/bridge.html', import.meta.url), 'utf8'), createBridgeHtml().html);
+});
+
+/** Runs the command line; resolves with its exit code and output. */
+async function cli(...args) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+test('wink-widget bridge prints the page for its --sdk-origin list, or createBridgeHtml’s default', async () => {
+  assert.deepEqual(await cli('bridge'), { code: 0, stdout: createBridgeHtml().html, stderr: '' });
+  const sdkOrigins = ['http://localhost:8000', 'https://cdn.example'];
+  const printed = await cli('bridge', '--sdk-origin', sdkOrigins[0], '--sdk-origin', sdkOrigins[1]);
+  assert.deepEqual(printed, { code: 0, stdout: createBridgeHtml({ sdkOrigins }).html, stderr: '' });
+  const json = await cli('bridge', '--json', '--sdk-origin', sdkOrigins[0]);
+  assert.deepEqual(JSON.parse(json.stdout), createBridgeHtml({ sdkOrigins: [sdkOrigins[0]] }));
+});
+
+test('wink-widget bridge refuses a bad origin, and an unknown option, with exit code 2 and why', async () => {
+  const bad = await cli('bridge', '--sdk-origin', 'http://evil.example');
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stdout, '');
+  assert.match(bad.stderr, /^wink-widget bridge: SDK origin http:\/\/evil\.example must be https:/);
+  assert.match(bad.stderr, /Run wink-widget bridge --help/);
+  const unknown = await cli('bridge', '--sdk-orign', 'https://cdn.example');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown option '--sdk-orign'/);
+});
+
+test('wink-widget lists its commands; every command has --help; an unknown one exits 2', async () => {
+  const overview = await cli('--help');
+  assert.equal(overview.code, 0);
+  assert.match(overview.stdout, /^Usage: wink-widget <command>/);
+  const { COMMANDS } = await import('../../dist/cli/main.js');
+  for (const { name, summary } of COMMANDS) {
+    assert.match(overview.stdout, new RegExp(`\\n  ${name} +${summary.replace(/[()]/g, '\\$&')}\\n`));
+    for (const flag of ['--help', '-h']) {
+      const help = await cli(name, flag);
+      assert.equal(help.code, 0, `${name} ${flag}`);
+      assert.match(help.stdout, new RegExp(`^Usage: wink-widget ${name}`));
+    }
+  }
+  const unknown = await cli('brige');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "brige"/);
+  assert.equal((await cli()).code, 2);
+});
+
+test('npx wink-widget runs the package’s bin', async () => {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.deepEqual(pkg.bin, { 'wink-widget': './dist/cli/bin.js' });
+  const { stdout } = await promisify(execFile)('npx', ['--no-install', 'wink-widget', 'bridge'], { cwd: root });
+  assert.equal(stdout, createBridgeHtml().html);
+});
