@@ -12,6 +12,7 @@ import {
 import { BRIDGE_HTML } from './dist/bridge/bridge-document.js';
 import { launcherFor, selectedEngines } from './test/support/engines.mjs';
 import { bridgePages } from './test/support/bridge-pages.mjs';
+import { loopbackOnlyPlugin } from './demo/loopback.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -35,7 +36,12 @@ export default {
   files: ['test/**/*.test.ts', '!test/node/**'],
   nodeResolve: true,
   rootDir: '.',
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), frameCommandsPlugin()],
+  plugins: [
+    // The runner's server would listen on every interface: only on loopback, as every server of the suite.
+    loopbackOnlyPlugin(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    frameCommandsPlugin(),
+  ],
   // `npm test` runs this config once per engine, one after another, naming it in WINK_ENGINES.
   browsers: selectedEngines().map(launcherFor),
   // One page at a time: focus, the modal dialog and real keyboard input need the page in front,

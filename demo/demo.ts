@@ -67,7 +67,7 @@ function setMode(label: string, real: boolean) {
 function logEvent(event: CustomEvent<unknown>) {
   log.prepend(logItem(event.type, event.type === 'widget-error' ? 'error' : 'callback', event.detail));
   // Offline, the demo server plays Smile's backend too: it sends itself the matching webhooks.
-  if (config.sdk === 'simulator') {
+  if (config.simulatedWebhooks) {
     void fetch('/demo/api/simulate-webhook', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -103,6 +103,8 @@ const config = (await (await fetch('/demo/api/config')).json().catch(() => ({ sd
   sdk: 'simulator' | 'smile';
   /** Where the real SDK is loaded from: Smile's, unless the demo server was told otherwise. */
   realSdkUrl?: string;
+  /** Offline with a made-up webhook secret: the server plays Smile's webhooks for the page's flows. */
+  simulatedWebhooks?: boolean;
 };
 const REAL_SDK_URL = config.realSdkUrl ?? DEFAULT_SDK_URL;
 

@@ -6,11 +6,14 @@
 // own event stream (GET /demo/api/events, scoped by the session cookie that minting a token sets).
 // In simulator mode it also sends itself the signed webhooks that Smile would send for the
 // simulated flows, and what follows a connection: the task, then the data. No secret ever leaves
-// this process.
+// this process. It listens on this machine's loopback addresses only, answers only a Host that
+// names this machine, and serves only the folders the demo needs (see demo/loopback.mjs).
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { isLoopbackHost, listenOnLoopback, servesPath } from './loopback.mjs';
+import { sessionStore } from './sessions.mjs';
 import { createSimulatorToken } from '../dist/simulator/token.js';
 import {
   createEventStream,
@@ -22,6 +25,8 @@ import {
 
 export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+/** Where `npm start` listens unless PORT says otherwise (the next free port when it is taken). */
+const DEFAULT_PORT = 8000;
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -76,9 +81,10 @@ export function demoSettings(env = process.env) {
 }
 
 // The demo's own API takes small JSON bodies only.
-const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
-async function readBody(request) {
+/** The request's JSON body, or undefined when it is too large or not JSON. */
+async function readJson(request) {
   const chunks = [];
   let size = 0;
   for await (const chunk of request) {
@@ -86,7 +92,11 @@ async function readBody(request) {
     if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -176,6 +186,36 @@ export function followUpWebhooks(detail) {
 /** What simulated account webhooks carry as `loginName`, which the widget never sees. */
 export const SIMULATED_LOGIN_NAME = 'simulated-login';
 
+/** The widget events that Smile answers with webhooks (see webhooksFor). */
+const ACCOUNT_EVENTS = ['account-created', 'account-connected', 'account-error', 'account-removed'];
+const UPLOAD_EVENTS = ['uploads-created', 'uploads-removed'];
+// Tested as strings only: a RegExp would read `undefined` or an object as text.
+const isSimulatedId = (value) => typeof value === 'string' && /^[\w.-]{1,64}$/.test(value);
+const isSimulatedCode = (value) => typeof value === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(value);
+const MAX_SIMULATED_UPLOADS = 20;
+
+/**
+ * The detail of a widget event the page reports, as the simulated webhooks may use it: only
+ * the fields they need, each a short identifier, with the session's own user; `undefined` when
+ * anything does not fit. The page's word is never taken for whose event it is.
+ */
+export function simulatedDetail(event, detail, userId) {
+  if (typeof detail !== 'object' || detail === null) return undefined;
+  if (ACCOUNT_EVENTS.includes(event)) {
+    const { accountId, providerId, errorCode } = detail;
+    if (!isSimulatedId(accountId) || !isSimulatedId(providerId)) return undefined;
+    if (event !== 'account-error') return { userId, accountId, providerId };
+    return isSimulatedCode(errorCode) ? { userId, accountId, providerId, errorCode } : undefined;
+  }
+  if (UPLOAD_EVENTS.includes(event)) {
+    const { uploads } = detail;
+    if (!Array.isArray(uploads) || uploads.length > MAX_SIMULATED_UPLOADS) return undefined;
+    if (!uploads.every((upload) => isSimulatedId(upload?.id))) return undefined;
+    return { userId, uploads: uploads.map(({ id }) => ({ id })) };
+  }
+  return undefined;
+}
+
 /** Signs and POSTs a webhook to `url`, as Smile does. */
 export async function deliverWebhook(url, secret, type, data) {
   const body = JSON.stringify({
@@ -199,45 +239,59 @@ const sessionOf = (cookie) => new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]
 
 /**
  * Koa middleware for the demo's API: its mode; a Link token for each launch, which also gives the
- * page its session (an HttpOnly cookie, bound on the server to the token's Smile user); and
- * GET /demo/api/events, the package's event stream of that user's webhooks, on `bus`.
+ * page its session (an HttpOnly cookie of an id only this server issues, bound on the server to
+ * the token's Smile user); and GET /demo/api/events, the package's event stream of that user's
+ * webhooks, on `bus`.
  */
-export function demoApi(settings, { bus = memoryEventBus() } = {}) {
-  // Session id → the Smile user whose events that page may see. Offline, each session is a user.
-  const sessions = new Map();
+export function demoApi(settings, { bus = memoryEventBus(), sessions = sessionStore(), log = console } = {}) {
   const stream = createEventStream({
     bus,
     authorize: (request) => {
-      const userId = sessions.get(sessionOf(request.headers.get('cookie')));
+      const userId = sessions.userOf(sessionOf(request.headers.get('cookie')));
       return userId ? [userId] : null;
     },
   });
   const events = toNodeHandler(stream);
   const middleware = async (context, next) => {
     if (context.path === '/demo/api/config' && context.method === 'GET') {
-      context.body = { sdk: settings.smile ? 'smile' : 'simulator', realSdkUrl: settings.realSdkUrl };
+      context.body = {
+        sdk: settings.smile ? 'smile' : 'simulator',
+        realSdkUrl: settings.realSdkUrl,
+        simulatedWebhooks: Boolean(settings.webhookSecretMadeUp),
+      };
       return;
     }
     if (context.path === '/demo/api/link-token' && context.method === 'POST') {
       let session = sessionOf(context.get('cookie'));
-      if (!session) {
-        session = randomBytes(16).toString('hex');
-        context.set('set-cookie', `${SESSION_COOKIE}=${session}; Path=/demo/api; HttpOnly; SameSite=Strict`);
+      // Only an id this server issued is a session: one the client made up gets a new one.
+      if (!sessions.has(session)) {
+        session = sessions.issue();
+        const secure = context.secure ? '; Secure' : '';
+        const maxAge = Math.floor(sessions.ttlMs / 1000);
+        context.set(
+          'set-cookie',
+          `${SESSION_COOKIE}=${session}; Path=/demo/api; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`,
+        );
       }
       try {
         let token;
         if (settings.smile) {
           token = await mintSmileToken(settings.smile);
         } else {
-          const userId = sessions.get(session) ?? `usr_demo_${randomBytes(4).toString('hex')}`;
+          const userId = sessions.userOf(session) ?? `usr_demo_${randomBytes(4).toString('hex')}`;
           const expiresAt = new Date(Date.now() + SIMULATOR_TOKEN_LIFETIME_MS).toISOString();
           token = { accessToken: createSimulatorToken({ userId, expiresAt }), expiresAt, mode: 'SANDBOX', userId };
         }
-        if (token.userId) sessions.set(session, token.userId);
+        if (token.userId) sessions.bind(session, token.userId);
         context.body = token;
       } catch (error) {
+        // Smile's own words stay in the server's log; the page learns only that it failed.
+        log.error(`link-token: ${error.message}`);
         context.status = 502;
-        context.body = { message: error.message };
+        context.body = {
+          error: 'SMILE_UNAVAILABLE',
+          message: 'Smile did not mint a Link token; the demo server logged why.',
+        };
       }
       return;
     }
@@ -249,26 +303,50 @@ export function demoApi(settings, { bus = memoryEventBus() } = {}) {
     }
     return next();
   };
-  return Object.assign(middleware, { close: () => stream.close() });
+  return Object.assign(middleware, {
+    sessions,
+    sessionOf: (context) => sessionOf(context.get('cookie')),
+    close: () => stream.close(),
+  });
 }
 
 /**
- * In simulator mode, POST /demo/api/simulate-webhook `{ event, detail }` (a widget event the page
- * saw) makes the server deliver the matching signed webhooks to its own /webhooks/smile.
+ * POST /demo/api/simulate-webhook `{ event, detail }` (a widget event the page saw) makes the
+ * server deliver the matching signed webhooks to its own /webhooks/smile, for the page's own
+ * session's user. Only offline with the secret made up for this run: with a real secret it would
+ * sign whatever a page asked, so then it does not exist.
  */
-function webhookSimulator(settings, ownUrl) {
+export function webhookSimulator(settings, ownUrl, api) {
   return async (context, next) => {
     if (context.path !== '/demo/api/simulate-webhook' || context.method !== 'POST') return next();
-    if (settings.smile) {
+    if (!settings.webhookSecretMadeUp) {
       context.status = 404;
       return;
     }
-    const { event, detail } = JSON.parse((await readBody(context.req))?.toString() || '{}');
+    const userId = api.sessions.userOf(api.sessionOf(context));
+    if (!userId) {
+      context.status = 401;
+      context.body = { error: 'NO_SESSION' };
+      return;
+    }
+    const request = await readJson(context.req);
+    const event = request?.event;
+    if (![...ACCOUNT_EVENTS, ...UPLOAD_EVENTS].includes(event)) {
+      // The page reports every widget event; most have no webhook.
+      context.body = { delivered: [] };
+      return;
+    }
+    const detail = simulatedDetail(event, request.detail, userId);
+    if (!detail) {
+      context.status = 400;
+      context.body = { error: 'INVALID_DETAIL' };
+      return;
+    }
     const deliver = ([type, data]) => deliverWebhook(`${ownUrl()}/webhooks/smile`, settings.webhookSecret, type, data);
     const statuses = [];
-    for (const webhook of webhooksFor(event, detail ?? {})) statuses.push(await deliver(webhook));
+    for (const webhook of webhooksFor(event, detail)) statuses.push(await deliver(webhook));
     // A moment after the connection, as on Smile: the sync task, then the data, one by one.
-    if (event === 'account-connected' && detail) {
+    if (event === 'account-connected') {
       void (async () => {
         for (const webhook of followUpWebhooks(detail)) {
           await new Promise((resolve) => setTimeout(resolve, settings.followUpDelayMs ?? 600));
@@ -280,22 +358,66 @@ function webhookSimulator(settings, ownUrl) {
   };
 }
 
-/** Starts the demo server; resolves with its URL and a stop function. */
-export async function startDemoServer({ env = process.env, logStartMessage = false } = {}) {
+/**
+ * What the demo serves as files: its pages, the sources and builds they load, and Lit. Nothing
+ * else of the repository (no `/.git/`, no `package.json`), and nothing outside it.
+ */
+export const SERVED_PREFIXES = [
+  '/demo/',
+  '/src/',
+  '/dist/',
+  '/node_modules/lit/',
+  '/node_modules/lit-html/',
+  '/node_modules/lit-element/',
+  '/node_modules/@lit/reactive-element/',
+];
+
+/** The receiver's route: it verifies every request's signature, so it may come through a tunnel. */
+const WEBHOOK_PATH = '/webhooks/smile';
+
+/**
+ * Answers only requests whose Host names this machine at its port (a DNS-rebound name of another
+ * site is refused), and only for the files of {@link SERVED_PREFIXES} and the demo's own routes.
+ */
+export function requestGuard(port) {
+  return (context, next) => {
+    // Smile's deliveries reach a laptop through a tunnel whose Host is the tunnel's; a signature
+    // that checks out is what lets them in, whatever the Host.
+    if (context.path === WEBHOOK_PATH) return next();
+    if (!isLoopbackHost(context.get('host'), port())) {
+      context.status = 403;
+      context.body = { error: 'HOST_NOT_ALLOWED', message: 'The demo answers only localhost, 127.0.0.1 and [::1].' };
+      return;
+    }
+    if (context.path === '/') return context.redirect('/demo/');
+    if (!servesPath(context.path, SERVED_PREFIXES)) {
+      context.status = 404;
+      context.body = 'Not found';
+      return;
+    }
+    return next();
+  };
+}
+
+/** Starts the demo server on this machine's loopback addresses; resolves with its URL and a stop function. */
+export async function startDemoServer({ env = process.env, log = console } = {}) {
   const settings = demoSettings(env);
   const bus = memoryEventBus();
-  const api = demoApi(settings, { bus });
+  const api = demoApi(settings, { bus, log });
   let port;
-  const server = await startDevServer({
+  // The dev server only handles requests here: the sockets are the demo's own, on loopback only,
+  // since the dev server's own listening would take every interface.
+  const dev = await startDevServer({
     config: {
       rootDir: root,
-      port: settings.port,
       nodeResolve: true,
+      middlewareMode: true,
+      injectWebSocket: false,
       middleware: [
-        (context, next) => (context.path === '/' ? context.redirect('/demo/') : next()),
+        requestGuard(() => port),
         api,
         webhookReceiver({ secret: settings.webhookSecret, bus }),
-        webhookSimulator(settings, () => `http://127.0.0.1:${port}`),
+        webhookSimulator(settings, () => `http://127.0.0.1:${port}`, api),
       ],
       plugins: [
         esbuildPlugin({
@@ -307,18 +429,28 @@ export async function startDemoServer({ env = process.env, logStartMessage = fal
     },
     readCliArgs: false,
     readFileConfig: false,
-    logStartMessage,
+    logStartMessage: false,
     autoExitProcess: false,
   });
-  port = server.config.port;
+  const listening = await listenOnLoopback(dev.koaApp.callback(), {
+    port: settings.port ?? DEFAULT_PORT,
+    scan: settings.port === undefined,
+  }).catch(async (error) => {
+    await dev.stop();
+    throw error;
+  });
+  port = listening.port;
   const url = `http://localhost:${port}/demo/`;
   return {
     url,
+    port,
+    addresses: listening.servers.map((server) => server.address()),
     sdk: settings.smile ? 'smile' : 'simulator',
     startMessage: startMessage(url, settings),
     stop: async () => {
       api.close();
-      await server.stop();
+      for (const server of listening.servers) server.closeAllConnections();
+      await Promise.all([listening.close(), dev.stop()]);
     },
   };
 }

@@ -172,15 +172,20 @@ describe('the demo with Smile credentials', () => {
     }
   });
 
-  test('reports a refused POST /users as a 502 with the API message, and still no secret', async () => {
+  test('reports a refused POST /users as a 502, with Smile’s words in the server’s log only', async () => {
     answer = [401, { code: 'INVALID_CREDENTIALS', message: 'Invalid API key or secret' }];
-    const server = await startDemoServer({ env: env() });
+    const logged = [];
+    const server = await startDemoServer({ env: env(), log: { error: (line) => logged.push(line) } });
     try {
       const response = await fetch(`${server.url}api/link-token`, { method: 'POST' });
       assert.equal(response.status, 502);
       const text = await response.text();
-      assert.match(text, /401: Invalid API key or secret/);
+      assert.equal(JSON.parse(text).error, 'SMILE_UNAVAILABLE');
+      assert.doesNotMatch(text, /Invalid API key|401/);
       assert.ok(!text.includes(secret));
+      assert.equal(logged.length, 1);
+      assert.match(logged[0], /401: Invalid API key or secret/);
+      assert.ok(!logged[0].includes(secret));
     } finally {
       await server.stop();
     }
