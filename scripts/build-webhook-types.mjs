@@ -1,11 +1,11 @@
-// Generates src/webhooks/spec-types.ts from Smile's webhook event schemas, so that the webhook
+// Generates src/webhook-types/spec-types.ts from Smile's webhook event schemas, so that the webhook
 // types follow the spec and cannot drift from it. `npm run build` runs it; a test fails when the
 // checked-in file differs from what this renders.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SPEC_SLIPS, eventSchemas, readSpec } from './webhook-spec.mjs';
 
-export const OUTPUT = fileURLToPath(new URL('../src/webhooks/spec-types.ts', import.meta.url));
+export const OUTPUT = fileURLToPath(new URL('../src/webhook-types/spec-types.ts', import.meta.url));
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (name) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));

@@ -1,6 +1,6 @@
 // Smile's webhook event schemas, as extracted from its OpenAPI spec: where the extract lives, the
 // event type of each schema, and the spec's known slips. Shared by the generator of
-// src/webhooks/spec-types.ts and by the tests that hold the types to the spec.
+// src/webhook-types/spec-types.ts and by the tests that hold the types to the spec.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

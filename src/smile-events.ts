@@ -4,7 +4,7 @@
  * event across a reconnect: each one carries an id, the stream resumes after the last one heard,
  * and an id heard already is dropped. Framework-agnostic, and no part of the element.
  */
-import type { PageEvent, StreamedWebhookEvent } from './webhooks/stream-projection.js';
+import type { PageEvent, StreamedWebhookEvent } from './page-events.js';
 
 export interface SmileEventsOptions {
   /**
@@ -212,4 +212,4 @@ export class SmileEvents<Event extends PageEvent = StreamedWebhookEvent> extends
   }
 }
 
-export type { PageEvent, StreamedWebhookEvent, StreamedWebhookEventOf } from './webhooks/stream-projection.js';
+export type { PageEvent, StreamedWebhookEvent, StreamedWebhookEventOf } from './page-events.js';

@@ -1,7 +1,7 @@
 // Webhook signatures where there is no node:crypto, as in Deno, Bun and edge workers: Web Crypto,
 // here in each browser engine, against a signature node:crypto computed.
 import { expect } from '@open-wc/testing';
-import { signWebhook, verifySignature } from '../src/webhooks/verify.js';
+import { signWebhook, verifySignature } from '../src/webhooks/signature/verify.js';
 
 const secret = 'whsec_vector';
 const body = '{"id":"evt_vector","type":"USER_CREATED"}';

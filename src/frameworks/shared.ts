@@ -5,7 +5,7 @@
 import type { LitElement } from 'lit';
 import type { WinkWidgetEventMap } from '../events.js';
 import type { SmileEventsEventMap } from '../smile-events.js';
-import type { PageEvent, StreamedWebhookEvent } from '../webhooks/stream-projection.js';
+import type { PageEvent, StreamedWebhookEvent } from '../page-events.js';
 import type { WinkWidget } from '../wink-widget.js';
 
 /** The element's own settable properties. */

@@ -1,11 +1,11 @@
 /**
- * What a page may see of a webhook, and whose page it is. By default a page gets each event's
- * `id`, `type` and `createdAt`, and of its `data` only identifiers, statuses, counts and dates:
- * never a login name, an error message, an identity, an income or a document. This module has no
- * runtime dependency, so the browser client can take its types.
+ * What a page may see of a webhook: the types and keys that the page (`wink-widget/events`, the
+ * framework typings) and the server's default projection share. By default a page gets each
+ * event's `id`, `type` and `createdAt`, and of its `data` only identifiers, statuses, counts and
+ * dates: never a login name, an error message, an identity, an income or a document. Nothing here
+ * is server code; the projection itself is `webhooks/stream/projection.ts`.
  */
-import type { SmileWebhookDataMap, SmileWebhookType } from './spec-types.js';
-import type { SmileWebhookEvent } from './types.js';
+import type { SmileWebhookDataMap, SmileWebhookType } from './webhook-types/spec-types.js';
 
 /**
  * The keys of `data` a page gets by default: every identifier, status, count and date that
@@ -70,27 +70,4 @@ export interface PageEvent {
   type: string;
   createdAt: string;
   data?: unknown;
-}
-
-const pick = (value: unknown, keys: readonly string[]): Record<string, unknown> => {
-  const picked: Record<string, unknown> = {};
-  if (typeof value !== 'object' || value === null) return picked;
-  for (const key of keys) {
-    if (Object.prototype.hasOwnProperty.call(value, key)) picked[key] = (value as Record<string, unknown>)[key];
-  }
-  return picked;
-};
-
-/** The default projection: the envelope, and of `data` only {@link STREAMED_DATA_KEYS}. */
-export function streamedEvent(event: SmileWebhookEvent): StreamedWebhookEvent {
-  const data = pick(event.data, STREAMED_DATA_KEYS);
-  if ('session' in data) data.session = pick(data.session, STREAMED_SESSION_KEYS);
-  return { id: event.id, type: event.type, createdAt: event.createdAt, data } as StreamedWebhookEvent;
-}
-
-/** The Smile user an event is about: `data.userId`, or `data.session.userId`. */
-export function webhookUserId(event: SmileWebhookEvent): string | undefined {
-  const data = event.data as { userId?: unknown; session?: { userId?: unknown } } | undefined;
-  const userId = data?.userId ?? data?.session?.userId;
-  return typeof userId === 'string' && userId !== '' ? userId : undefined;
 }

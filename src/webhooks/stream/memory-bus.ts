@@ -10,7 +10,7 @@ import {
   type BusListener,
   type EventBus,
   type EventBusOptions,
-} from './event-bus.js';
+} from './bus.js';
 
 export interface MemoryEventBusOptions extends EventBusOptions {
   /** How many users' histories are kept (default 10,000). */

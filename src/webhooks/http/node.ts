@@ -1,13 +1,15 @@
 /**
- * Node's `(req, res)`, which `http.createServer` and Express both take, in front of a
- * fetch-style handler. The package's receiver is handed Node's request directly, with no fetch
- * `Request`, `Response` or web stream in between; any other handler gets a `Request`. It uses no
- * Node module, so the webhooks entry stays runtime-agnostic.
+ * The Node adapter: Node's `(req, res)`, which `http.createServer` and Express both take, in front
+ * of a fetch-style handler. The package's receiver (a {@link WebhookHandler}, whose `receive` it
+ * calls) is handed Node's request directly, with no fetch `Request`, `Response` or web stream in
+ * between; any other handler gets a `Request`. It uses no Node module, so the webhooks entry stays
+ * runtime-agnostic.
  */
-
-import { concatBytes, deliveryReceiver, type WebhookAnswer, type WebhookDelivery } from './delivery.js';
-import { headerValue } from './parse.js';
-import { setSocketAddress } from './socket-address.js';
+import type { WebhookAnswer } from '../receiver/answers.js';
+import type { WebhookHandler } from '../receiver/create-handler.js';
+import type { BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
+import { headerValue } from '../signature/parse.js';
+import { concatBytes } from './fetch.js';
 
 /** The part of Node's `IncomingMessage` the adapter reads. */
 export interface NodeLikeRequest {
@@ -90,6 +92,15 @@ const BODY_ALREADY_READ = {
     'The request body was read before the webhook receiver, most likely by a body parser such as express.json(): mount the receiver before any body parser.',
 };
 
+/** The headers of a Node request as fetch's `Headers`. */
+function fetchHeaders(request: NodeLikeRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') headers.append(name, item);
+  }
+  return headers;
+}
+
 /** A Node request as a delivery: its headers as Node gives them, its body read from its events. */
 function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
   const { headers } = request;
@@ -109,6 +120,12 @@ function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
     method: request.method ?? 'GET',
     header,
     socketAddress: request.socket?.remoteAddress,
+    // Made only when clientIp asks: a view with the same headers, as a fetch Request has them.
+    request: () => ({
+      headers: fetchHeaders(request),
+      method: request.method ?? 'GET',
+      url: new URL(request.url ?? '/', 'http://localhost').href,
+    }),
     declaredLength: declared === undefined ? undefined : Number(declared),
     dropBody,
     readBody: (max) =>
@@ -116,7 +133,7 @@ function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
         const chunks: Uint8Array[] = [];
         let size = 0;
         let settled = false;
-        const settle = (result: Uint8Array | 'too-large' | 'unreadable') => {
+        const settle = (result: Uint8Array | BodyRefusal) => {
           if (settled) return;
           settled = true;
           request.off('data', onData);
@@ -162,11 +179,18 @@ function receiveDirectly(
   });
 }
 
-/** Answers Node's `(req, res)` with a fetch-style handler such as {@link createWebhookHandler}'s. Mount it before any body parser. */
+/** True for the package's receiver, which the adapter hands Node's request directly. */
+const isWebhookHandler = (handler: object): handler is WebhookHandler =>
+  typeof (handler as Partial<WebhookHandler>).receive === 'function';
+
+/**
+ * Answers Node's `(req, res)` with a fetch-style handler: the package's receiver (read directly,
+ * see above), its event stream, or any other. Mount it before any body parser.
+ */
 export function toNodeHandler(
-  handler: (request: Request) => Promise<Response>,
+  handler: ((request: Request) => Promise<Response>) | WebhookHandler,
 ): (request: NodeLikeRequest, response: NodeLikeResponse) => Promise<void> {
-  const receive = deliveryReceiver(handler);
+  const receive = isWebhookHandler(handler) ? handler.receive : undefined;
   return async (request, response) => {
     let answer: Response;
     const method = request.method ?? 'GET';
@@ -180,19 +204,13 @@ export function toNodeHandler(
     const onLeave = () => (left = true);
     response.on?.('close', onLeave);
     try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(request.headers)) {
-        for (const item of Array.isArray(value) ? value : [value])
-          if (typeof item === 'string') headers.append(name, item);
-      }
       const fetchRequest = new Request(new URL(request.url ?? '/', 'http://localhost'), {
         method,
-        headers,
+        headers: fetchHeaders(request),
         body: body?.stream ?? null,
         // Required by fetch for a streamed request body.
         duplex: 'half',
       } as RequestInit);
-      setSocketAddress(fetchRequest, request.socket?.remoteAddress);
       answer = await handler(fetchRequest);
     } catch {
       answer = json(500, { error: 'INTERNAL_ERROR' });

@@ -15,8 +15,8 @@ import {
   type BusListener,
   type EventBus,
   type EventBusOptions,
-} from './event-bus.js';
-import type { IoRedisLikeClient, NodeRedisLikeClient } from './redis-store.js';
+} from './bus.js';
+import { commandSender, type IoRedisLikeClient, type NodeRedisLikeClient } from '../redis-client.js';
 
 /** A client that can subscribe: ioredis (messages as events) or node-redis (a listener per channel). */
 export interface SubscribingRedisClient {
@@ -81,10 +81,7 @@ const readEntry = (text: string): BusEntry => {
 export function redisEventBus(options: RedisEventBusOptions): EventBus {
   const { client, prefix = 'wink-widget:events:' } = options;
   const { usersOf, pageJson, maxEvents, maxAgeMs, ageFloor } = busSettings(options);
-  const send: (args: string[]) => Promise<unknown> =
-    'call' in client && typeof client.call === 'function'
-      ? ([command, ...rest]) => (client as IoRedisLikeClient).call(command, ...rest)
-      : (args) => (client as NodeRedisLikeClient).sendCommand(args);
+  const send = commandSender(client);
   const counterKey = `${prefix}id`;
   const userKeys = (users: readonly string[]) =>
     users.flatMap((user) => [`${prefix}history:${user}`, `${prefix}reach:${user}`]);

@@ -1,6 +1,7 @@
 /**
  * Smile webhook events: the envelope, and the union of every event type in Smile's spec with its
- * `data`. The per-type `data` is generated from the spec into `spec-types.ts`.
+ * `data`. The per-type `data` is generated from the spec into `spec-types.ts`. Types only, shared
+ * by the server half (`wink-widget/webhooks`) and the page (`wink-widget/events`).
  */
 import type { SmileWebhookDataMap, SmileWebhookType } from './spec-types.js';
 

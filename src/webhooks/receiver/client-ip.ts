@@ -21,6 +21,17 @@ export function normalizeIp(address: string): string {
   return trimmed.match(MAPPED_IPV4)?.[1] ?? trimmed.toLowerCase();
 }
 
+/** Which client addresses a receiver answers. */
+export interface AllowList {
+  allows(address: string): boolean;
+}
+
+/** The allowlist of `addresses`, compared as {@link normalizeIp} writes them. */
+export function allowList(addresses: readonly string[]): AllowList {
+  const allowed = new Set(addresses.map(normalizeIp));
+  return { allows: (address) => allowed.has(normalizeIp(address)) };
+}
+
 /**
  * The client's address: the socket's, unless `trustProxy` says the proxies in front of the
  * receiver may be believed, in which case the nearest address that is not one of theirs.

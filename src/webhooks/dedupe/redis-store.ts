@@ -3,17 +3,8 @@
  * client: `redis` (node-redis 4+) or `ioredis`. The package depends on neither; it sends plain
  * commands through whichever client it is given.
  */
+import { commandSender, type IoRedisLikeClient, type NodeRedisLikeClient } from '../redis-client.js';
 import { newClaimToken, type WebhookClaim, type WebhookStore } from './store.js';
-
-/** node-redis 4+ (`createClient()`), whose `sendCommand` takes the command as an array. */
-export interface NodeRedisLikeClient {
-  sendCommand(args: string[]): Promise<unknown>;
-}
-
-/** ioredis (`new Redis()`), whose `call` takes the command's words as arguments. */
-export interface IoRedisLikeClient {
-  call(command: string, ...args: string[]): Promise<unknown>;
-}
 
 export interface RedisWebhookStoreOptions {
   /** A connected client of `redis` (node-redis 4+) or `ioredis`. */
@@ -34,10 +25,7 @@ const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  */
 export function redisWebhookStore({ client, prefix = 'wink-widget:webhook:' }: RedisWebhookStoreOptions): WebhookStore {
   // Which client it is, found once.
-  const send: (args: string[]) => Promise<unknown> =
-    'call' in client && typeof client.call === 'function'
-      ? ([command, ...rest]) => client.call(command, ...rest)
-      : (args) => (client as NodeRedisLikeClient).sendCommand(args);
+  const send = commandSender(client);
   const key = (id: string) => prefix + id;
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
 

@@ -3,8 +3,9 @@
  * which push it to the pages of its user. An event is routed to its users, projected to what a
  * page may see, given one id, and kept in each user's bounded history for resume.
  */
-import { streamedEvent, webhookUserId, type PageEvent } from './stream-projection.js';
-import type { SmileWebhookEvent } from './types.js';
+import type { PageEvent } from '../../page-events.js';
+import type { SmileWebhookEvent } from '../../webhook-types/index.js';
+import { streamedEvent, webhookUserId } from './projection.js';
 
 /** One published event as the bus holds it: its id, and the page's JSON of it, made once. */
 export interface BusEntry {

@@ -3,8 +3,8 @@
  * them, so that an `onEvent` that is down for hours loses nothing. The package imports no BullMQ:
  * it takes the user's `Queue`, and gives the `Worker` its processor.
  */
-import type { EventBus } from './event-bus.js';
-import type { SmileWebhookEvent } from './types.js';
+import type { SmileWebhookEvent } from '../../webhook-types/index.js';
+import type { EventBus } from '../stream/bus.js';
 
 /** The part of a BullMQ `Queue` the receiver uses. */
 export interface WebhookQueue {

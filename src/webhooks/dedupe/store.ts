@@ -1,0 +1,32 @@
+/**
+ * Where a receiver keeps which events it has handled. Smile delivers each event at least once and
+ * retries on any non-2xx, so a receiver claims an event's id before handling it, marks it done
+ * after, and lets go of it when handling failed, so that the retry is handled.
+ */
+
+/** What a claim found: this caller now holds the id, it was handled already, or another holds it. */
+export type WebhookClaim = { status: 'claimed'; token: string } | { status: 'done' } | { status: 'busy' };
+
+/**
+ * A store of event ids, shared by every instance of a receiver. Each step must be atomic across
+ * instances (the Redis store uses `SET … NX PX` and a compare-and-delete script).
+ */
+export interface WebhookStore {
+  /**
+   * Claims `id` for `leaseMs`, unless it is done or claimed already. A claim whose holder dies
+   * expires after its lease, so that a retry is handled then.
+   */
+  claim(id: string, leaseMs: number): Promise<WebhookClaim>;
+  /** Marks `id` handled for `ttlMs`, so that retries within it are answered as duplicates. */
+  complete(id: string, token: string, ttlMs: number): Promise<void>;
+  /** Lets go of a claim when handling failed, so that a retry is handled; only the holder's `token` can. */
+  release(id: string, token: string): Promise<void>;
+  /**
+   * True for a store that answers from this process's memory at once: the receiver sets no
+   * deadline on its steps, which could never be late.
+   */
+  readonly inProcess?: boolean;
+}
+
+/** A random claim token: which holder a claim belongs to. */
+export const newClaimToken = (): string => crypto.randomUUID();

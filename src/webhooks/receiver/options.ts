@@ -1,0 +1,207 @@
+/**
+ * The receiver's options: what each means, their defaults in one literal, and the one place
+ * where they are checked and resolved, when the receiver is made.
+ */
+import type { SmileWebhookEvent } from '../../webhook-types/index.js';
+import { Deadlines } from '../deadlines.js';
+import type { WebhookStore } from '../dedupe/store.js';
+import { MemoryWebhookStore } from '../dedupe/memory-store.js';
+import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, type WebhookQueue } from '../inbox/processor.js';
+import { optionReader, safely } from '../options.js';
+import { ageRules, type EventAgeRules } from '../signature/parse.js';
+import { defaultProvider, type HmacProvider } from '../signature/provider.js';
+import { secretBytes, type WebhookSecrets } from '../signature/verify.js';
+import type { EventBus } from '../stream/bus.js';
+import { allowList, type AllowList, type TrustProxy } from './client-ip.js';
+
+export interface WebhookHandlerOptions {
+  /**
+   * The webhook's secret, as registered with Smile; or several while a secret is rotated (a
+   * second webhook with the new secret, then the old one deleted): any one of them verifies.
+   */
+  secret: WebhookSecrets;
+  /**
+   * Handles one verified event, once, inside the request (the synchronous mode). When it
+   * resolves the event is done (200); when it throws, the claim is let go and the answer is 500,
+   * so that Smile's retry is handled. Give either this or `queue`.
+   */
+  onEvent?: (event: SmileWebhookEvent) => unknown;
+  /**
+   * The durable inbox: a BullMQ `Queue` of yours. A verified event is added as a job, and the
+   * answer is 200 once Redis holds it; a `Worker` with {@link webhookProcessor} handles it, with
+   * retries for far longer than Smile's. Give either this or `onEvent`.
+   */
+  queue?: WebhookQueue;
+  /** With `queue`: how often a job runs before it stays failed, the dead letter (default 15). */
+  jobAttempts?: number;
+  /** With `queue`: the first retry's delay, doubling after (default 8 s; about 36 h in all). */
+  jobBackoffMs?: number;
+  /** Where handled ids are kept; default: a bounded {@link MemoryWebhookStore} of this process. */
+  store?: WebhookStore;
+  /** The largest body accepted, in bytes (default 1 MB); a larger one is 413, and is never buffered. */
+  maxBodyBytes?: number;
+  /** How long `onEvent` may take before the answer is 503 (default 10 s). */
+  handlerTimeoutMs?: number;
+  /** How long a claim lasts before another instance may handle the id (default 15 s). */
+  leaseMs?: number;
+  /** How long a handled id is answered as a duplicate (default 24 hours). */
+  doneTtlMs?: number;
+  /**
+   * How long one step of the store may take before the answer is 503 `STORE_UNAVAILABLE`
+   * (default 1 s), so that a Redis that is down is answered at once, not when the client gives up.
+   */
+  storeTimeoutMs?: number;
+  /**
+   * Refuse events whose `createdAt` is older than this (default: `doneTtlMs` less one hour, or
+   * half of it when it is under two hours), so that a captured request replayed once its id is
+   * forgotten is not handled again. Smile's signature carries no timestamp; this is the only
+   * defence. `Infinity` turns it off.
+   */
+  maxEventAgeMs?: number;
+  /** Refuse events whose `createdAt` is more than this in the future (default five minutes). */
+  maxClockSkewMs?: number;
+  /** The clock of the age check, in ms since the epoch; `Date.now` by default. */
+  now?: () => number;
+  /**
+   * Answer only requests from these addresses: `SMILE_WEBHOOK_IPS`, Smile's one address. Off by
+   * default. A refused address gets 403 before its body is read.
+   */
+  allowedIps?: readonly string[];
+  /**
+   * The proxies in front of the receiver whose `X-Forwarded-For` is believed: how many hops, or
+   * their addresses. Never by default, since anyone can send that header.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The client address of a request, for runtimes that know it (Deno's `info.remoteAddr`, a
+   * platform's header such as `fly-client-ip`). Behind `toNodeHandler` it gets a view of Node's
+   * request with its headers; without it, the socket's address is used there.
+   */
+  clientIp?: (request: Pick<Request, 'headers' | 'method' | 'url'>) => string | undefined;
+  /**
+   * Where each event is published once `onEvent` has finished with it, for the pages of its user
+   * (see `createEventStream`). With `queue`, give it to `webhookProcessor` instead: the worker
+   * publishes. A bus that fails is told to `onError`; the answer stays 200.
+   */
+  bus?: EventBus;
+  /** Told of each failure on the server's side: a throwing or slow `onEvent`, an unreachable store. */
+  onError?: (error: unknown, event: SmileWebhookEvent | undefined) => void;
+}
+
+/** The defaults, in one place. */
+export const WEBHOOK_HANDLER_DEFAULTS = Object.freeze({
+  jobAttempts: DEFAULT_JOB_ATTEMPTS,
+  jobBackoffMs: DEFAULT_JOB_BACKOFF_MS,
+  maxBodyBytes: 1_000_000,
+  handlerTimeoutMs: 10_000,
+  leaseMs: 15_000,
+  doneTtlMs: 24 * 60 * 60 * 1000,
+  storeTimeoutMs: 1_000,
+});
+
+export const DEFAULT_MAX_BODY_BYTES = WEBHOOK_HANDLER_DEFAULTS.maxBodyBytes;
+export const DEFAULT_HANDLER_TIMEOUT_MS = WEBHOOK_HANDLER_DEFAULTS.handlerTimeoutMs;
+export const DEFAULT_LEASE_MS = WEBHOOK_HANDLER_DEFAULTS.leaseMs;
+export const DEFAULT_DONE_TTL_MS = WEBHOOK_HANDLER_DEFAULTS.doneTtlMs;
+export const DEFAULT_STORE_TIMEOUT_MS = WEBHOOK_HANDLER_DEFAULTS.storeTimeoutMs;
+/** How much shorter than the dedupe window the accepted age of an event is, for clock skew. */
+export const EVENT_AGE_MARGIN_MS = 60 * 60 * 1000;
+
+/** The options as the steps use them: checked, with their defaults, and what is made of them once. */
+export interface ReceiverSettings {
+  readonly secrets: readonly Uint8Array[];
+  readonly provider: HmacProvider;
+  readonly onEvent: ((event: SmileWebhookEvent) => unknown) | undefined;
+  readonly queue: WebhookQueue | undefined;
+  readonly jobAttempts: number;
+  readonly jobBackoffMs: number;
+  readonly store: WebhookStore;
+  readonly maxBodyBytes: number;
+  readonly handlerTimeoutMs: number;
+  readonly leaseMs: number;
+  readonly doneTtlMs: number;
+  readonly age: Required<EventAgeRules>;
+  /** The allowlist, when there is one. */
+  readonly allowed: AllowList | undefined;
+  readonly trustProxy: TrustProxy | undefined;
+  readonly clientIp: WebhookHandlerOptions['clientIp'];
+  readonly bus: EventBus | undefined;
+  /** A store step, failing once it takes longer than `storeTimeoutMs` (none for an in-process store). */
+  readonly bounded: <T>(step: Promise<T>, name: string) => Promise<T>;
+  /** Bounds a step of the queue's (Redis) the same way. */
+  readonly boundedQueue: <T>(step: Promise<T>, name: string) => Promise<T>;
+  /** Tells `onError`, which never changes an answer. */
+  readonly report: (error: unknown, event?: SmileWebhookEvent) => void;
+}
+
+const MAKER = 'createWebhookHandler';
+
+/** Checks the options and makes what the steps share; throws a TypeError or a RangeError naming the option. */
+export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverSettings {
+  const read = optionReader(MAKER, options);
+  const onEvent = read.fn<(event: SmileWebhookEvent) => unknown>('onEvent');
+  const queue = read.of<WebhookQueue>(
+    'queue',
+    (value) => typeof value === 'object' && value !== null,
+    'a BullMQ Queue',
+  );
+  const bus = read.of<EventBus>('bus', (value) => typeof (value as EventBus)?.publish === 'function', 'an EventBus');
+  if (bus && queue) {
+    throw new TypeError(
+      `${MAKER}: with a queue, the worker publishes: give the bus to webhookProcessor(onEvent, { bus })`,
+    );
+  }
+  if (Boolean(onEvent) === Boolean(queue)) {
+    throw new TypeError(`${MAKER} needs either an onEvent function or a queue (the durable inbox)`);
+  }
+  let secrets: Uint8Array[];
+  try {
+    secrets = secretBytes(options.secret);
+  } catch (error) {
+    throw new TypeError(`${MAKER}: ${(error as Error).message}`, { cause: error });
+  }
+  const defaults = WEBHOOK_HANDLER_DEFAULTS;
+  const doneTtlMs = read.number('doneTtlMs', defaults.doneTtlMs, { integer: true });
+  const storeTimeoutMs = read.number('storeTimeoutMs', defaults.storeTimeoutMs, { infinity: true });
+  const age = ageRules(MAKER, {
+    ...options,
+    maxEventAgeMs: options.maxEventAgeMs ?? doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2),
+  });
+  if (!(age.maxEventAgeMs < doneTtlMs) && age.maxEventAgeMs !== Infinity) {
+    throw new RangeError(
+      `${MAKER}: maxEventAgeMs must be below doneTtlMs: a replay older than the dedupe window would be handled again`,
+    );
+  }
+  const store =
+    read.of<WebhookStore>('store', (value) => typeof (value as WebhookStore)?.claim === 'function', 'a WebhookStore') ??
+    new MemoryWebhookStore();
+  const deadlines = new Deadlines(storeTimeoutMs);
+  const bound = <T>(step: Promise<T>, name: string) =>
+    deadlines.bound(step, () => `The webhook ${name} took longer than ${storeTimeoutMs} ms`);
+  const allowedIps = read.of<readonly string[]>('allowedIps', Array.isArray, 'a list of addresses');
+  return {
+    secrets,
+    provider: defaultProvider,
+    onEvent,
+    queue,
+    jobAttempts: read.number('jobAttempts', defaults.jobAttempts, { integer: true, min: 1 }),
+    jobBackoffMs: read.number('jobBackoffMs', defaults.jobBackoffMs, { integer: true }),
+    store,
+    maxBodyBytes: read.number('maxBodyBytes', defaults.maxBodyBytes, { integer: true }),
+    handlerTimeoutMs: read.number('handlerTimeoutMs', defaults.handlerTimeoutMs, { integer: true }),
+    leaseMs: read.number('leaseMs', defaults.leaseMs, { integer: true }),
+    doneTtlMs,
+    age,
+    allowed: allowedIps && allowList(allowedIps),
+    trustProxy: read.of<TrustProxy>(
+      'trustProxy',
+      (value) => Array.isArray(value) || (Number.isInteger(value) && (value as number) >= 0),
+      'a number of hops or a list of addresses',
+    ),
+    clientIp: read.fn('clientIp'),
+    bus,
+    bounded: store.inProcess ? (step) => step : (step, name) => bound(step, `store's ${name}`),
+    boundedQueue: (step, name) => bound(step, `queue's ${name}`),
+    report: safely(read.fn('onError')),
+  };
+}
