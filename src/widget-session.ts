@@ -10,8 +10,7 @@
  * been reached.
  */
 import type { ReactiveController } from 'lit';
-import { BridgeConnection } from './bridge/bridge-connection.js';
-import { planFrame } from './bridge/frame-policy.js';
+import { BridgeFrame } from './bridge/bridge-frame.js';
 import type {
   CallbackName,
   CloseDetail,
@@ -23,93 +22,24 @@ import type {
   WinkWidgetEventName,
 } from './events.js';
 import { trace } from './debug.js';
-import {
-  CALLBACK_NAMES,
-  PROTOCOL_VERSION,
-  deepFreeze,
-  readCallback,
-  type LaunchMessage,
-  type PortMessage,
-} from './protocol.js';
+import { CALLBACK_NAMES, PROTOCOL_VERSION, deepFreeze, readCallback, type PortMessage } from './protocol.js';
 import { createSessionRecord, recordCallback, toResult, type SessionRecord } from './result.js';
-import type { WinkWidget, WinkWidgetState } from './wink-widget.js';
-
-/** What moves a session from one state to the next. */
-export type SessionInput = 'launch' | 'opened' | 'fail' | 'close' | 'dismiss' | 'detach';
-
-/**
- * The transitions: for each input, the state it leads to from each state where it applies. An
- * input that a state does not list is ignored in that state.
- */
-export const SESSION_TRANSITIONS = {
-  /** A new SDK instance in a new frame: `open` set, `show()`, a relaunching change, reconnection. */
-  launch: { idle: 'loading', loading: 'loading', open: 'loading', closed: 'loading', error: 'loading' },
-  /** The bridge reports that the SDK loaded and `open()` returned. */
-  opened: { loading: 'open' },
-  /** A launch, the bridge or the SDK failed; `open` stays true, so that a new token can relaunch. */
-  fail: { loading: 'error', open: 'error' },
-  /** The SDK closed itself, or the page closed it (`close()`, `open = false`, Escape). */
-  close: { idle: 'closed', loading: 'closed', open: 'closed' },
-  /** `open` set to false after an error: there is nothing to close, and the error is over. */
-  dismiss: { error: 'closed' },
-  /** The element left the document; the session waits to relaunch if it comes back while open. */
-  detach: { loading: 'idle', open: 'idle' },
-} as const satisfies Record<SessionInput, Partial<Record<WinkWidgetState, WinkWidgetState>>>;
-
-/** The properties whose change, while open, needs a new SDK instance in a new frame. */
-const RELAUNCH_ON: ReadonlySet<PropertyKey> = new Set([
-  'token',
-  'templateId',
-  'sdkUrl',
-  'options',
-  'bridgeUrl',
-  'sandbox',
-  'modal',
-]);
-
-/**
- * The properties whose change, or a reconnection, rebuilds a preloaded frame that waits: what
- * the frame is made of (`modal` moves it to another container, which would reload it), and
- * `preload` itself. Each also lets a failed preload try again.
- */
-const REBUILD_ON: ReadonlySet<PropertyKey> = new Set([
-  'sdkUrl',
-  'bridgeUrl',
-  'sandbox',
-  'modal',
-  'preload',
-  'connected',
-]);
-
-/** How long after the built-in bridge's page has loaded its handshake may still arrive. */
-const BRIDGE_LOAD_GRACE = 2000;
-
-/** A bridge frame with its checked URLs: what the next render turns into an iframe. */
-export interface PendingFrame {
-  id: number;
-  /** The iframe's name: a nonce, then the SDK's URL, which the bridge starts loading at once. */
-  name: string;
-  origin: string;
-  /** A session has taken it: it is shown, and gets the launch. Until then it waits, hidden. */
-  launched: boolean;
-  /** Preloaded: the handshake is done and the SDK's script loaded. */
-  ready: boolean;
-}
+import { SESSION_TRANSITIONS, type SessionInput } from './session-transitions.js';
+import type { SessionHost, SessionPropertyTable } from './session-host.js';
+import type { WinkWidgetState } from './wink-widget.js';
 
 export class WidgetSession implements ReactiveController {
-  readonly #host: WinkWidget;
+  readonly #host: SessionHost;
+  /** The bridge frame: the element renders its `frame`; its `ready` is the element's. */
+  readonly slot: BridgeFrame;
+  // The property table's properties whose change relaunches, or rebuilds a waiting frame.
+  readonly #relaunchOn: ReadonlySet<PropertyKey>;
+  readonly #rebuildOn: ReadonlySet<PropertyKey>;
   #state: WinkWidgetState = 'idle';
   #record?: SessionRecord | undefined;
   #pendingShow?: PromiseWithResolvers<WinkResult> | undefined;
-  #connection?: BridgeConnection | undefined;
-  #frame?: PendingFrame | undefined;
-  #frames = 0;
-  // The launch of the session's frame, from when its token is here until the channel takes it.
-  #launchMessage?: LaunchMessage | undefined;
   // The token of the launch, for the debug log to redact.
   #token?: string | undefined;
-  // A preload that failed is not tried again until what it is made of changes, or a session opens.
-  #preloadFailed = false;
   // Each launch gets a number; an async step that finds a newer one knows it was superseded.
   #launchId = 0;
   // The focused element when the session started: focus goes back to it when an inline widget
@@ -121,14 +51,24 @@ export class WidgetSession implements ReactiveController {
   // A server-rendered element keeps its first render as the server made it, then launches.
   #awaitingHydration: boolean;
 
-  readonly #defaults: { timeout: number; sandbox: string };
-
   constructor(
-    host: WinkWidget,
-    { serverRendered, defaults }: { serverRendered: boolean; defaults: { timeout: number; sandbox: string } },
+    host: SessionHost,
+    {
+      properties,
+      serverRendered,
+      defaults,
+    }: { properties: SessionPropertyTable; serverRendered: boolean; defaults: { timeout: number; sandbox: string } },
   ) {
     this.#host = host;
-    this.#defaults = defaults;
+    const flagged = (flag: 'relaunch' | 'rebuild') => Object.keys(properties).filter((name) => properties[name][flag]);
+    this.#relaunchOn = new Set(flagged('relaunch'));
+    // Reconnection rebuilds a waiting frame too, and may let a failed preload try again.
+    this.#rebuildOn = new Set([...flagged('rebuild'), 'connected']);
+    this.slot = new BridgeFrame(
+      host,
+      { onMessage: this.#onBridgeMessage, onFailure: this.#frameFailed, trace: this.#trace },
+      defaults,
+    );
     this.#awaitingHydration = serverRendered;
     host.addController(this);
   }
@@ -145,22 +85,6 @@ export class WidgetSession implements ReactiveController {
   /** Settles once the changes waiting to be acted on have been; undefined when none wait. */
   get pending(): Promise<void> | undefined {
     return this.#scheduled;
-  }
-
-  /** The frame to render, if a launch or a preload has one. */
-  get frame(): PendingFrame | undefined {
-    return this.#frame;
-  }
-
-  /** True while a preloaded frame waits with the SDK loaded, for `show()` to launch at once. */
-  get ready(): boolean {
-    const frame = this.#frame;
-    return !!frame && frame.ready && !frame.launched;
-  }
-
-  /** The host's properties that changed in the update just made (its `updated` hands them on). */
-  hostChanged(names: Iterable<PropertyKey>): void {
-    for (const name of names) this.#schedule(name);
   }
 
   show(): Promise<WinkResult> {
@@ -187,13 +111,23 @@ export class WidgetSession implements ReactiveController {
     if (this.#record) this.#transition('detach');
   }
 
+  /**
+   * The host's properties that changed in the update just made: its `updated` hands them on.
+   * Not a hook of its own because a controller's hooks carry no changed properties, and diffing
+   * the values would not do: a property set and set back in one turn must still count (`open`
+   * set false by a close, then true again by `show()` in its `widget-close` listener, relaunches).
+   */
+  hostChanged(names: Iterable<PropertyKey>): void {
+    for (const name of names) this.#schedule(name);
+  }
+
+  /** After each update: connects a frame the update has just rendered. */
   hostUpdated(): void {
     if (this.#awaitingHydration) {
       this.#awaitingHydration = false;
       this.#schedule('connected');
     }
-    const frame = this.#frame;
-    if (frame && !this.#connection) this.#connect(frame);
+    this.slot.rendered();
   }
 
   #schedule(change: PropertyKey): void {
@@ -209,29 +143,23 @@ export class WidgetSession implements ReactiveController {
     const host = this.#host;
     if (!host.isConnected || this.#awaitingHydration) return;
     // First, so that a launch in this same turn takes a frame made of what the element is now.
-    this.#preload(changes.some((name) => REBUILD_ON.has(name)));
+    // A running session owns the frame.
+    if (!this.#record) {
+      const refused = this.slot.keepReady(
+        host.preload,
+        changes.some((name) => this.#rebuildOn.has(name)),
+      );
+      if (refused) this.#frameFailed(refused.code, refused.message);
+    }
     if (!host.open) {
       if (changes.includes('open')) {
         if (this.#record) this.#finish({ reason: 'host' });
         else this.#transition('dismiss');
       }
     } else {
-      const relaunch = changes.some((name) => name === 'connected' || RELAUNCH_ON.has(name));
+      const relaunch = changes.some((name) => name === 'connected' || this.#relaunchOn.has(name));
       if (!this.#record && (relaunch || changes.includes('open'))) this.#start();
       else if (this.#record && relaunch) void this.#launch();
-    }
-  }
-
-  /** Between sessions, keeps one frame ready while `preload` is set, and none otherwise. */
-  #preload(rebuild: boolean): void {
-    if (rebuild) this.#preloadFailed = false;
-    // A running session owns the frame.
-    if (this.#record) return;
-    const preload = this.#host.preload;
-    if (this.#frame && (rebuild || !preload)) this.#dropFrame();
-    if (preload && !this.#frame && !this.#preloadFailed) {
-      const refused = this.#createFrame();
-      if (refused) this.#frameFailed(refused.code, refused.message);
     }
   }
 
@@ -248,15 +176,10 @@ export class WidgetSession implements ReactiveController {
   async #launch(): Promise<void> {
     const launchId = ++this.#launchId;
     const host = this.#host;
-    const waiting = this.#frame?.launched === false ? this.#frame : undefined;
-    if (!waiting) this.#dropFrame();
     this.#transition('launch');
     if (!host.tokenProvider && !host.token) return this.#fail('MISSING_TOKEN', 'no token or tokenProvider');
-    const refused = waiting ? undefined : this.#createFrame();
+    const refused = this.slot.take();
     if (refused) return this.#fail(refused.code, refused.message);
-    const frame = this.#frame!;
-    frame.launched = true;
-    host.requestUpdate();
     let token = host.token;
     if (host.tokenProvider) {
       try {
@@ -271,79 +194,23 @@ export class WidgetSession implements ReactiveController {
     const config: Record<string, unknown> = { ...host.options, userToken: token };
     if (host.templateId) config.templateId = host.templateId;
     this.#token = token;
-    this.#launchMessage = { wink: 'launch', v: PROTOCOL_VERSION, config, callbacks: CALLBACK_NAMES };
-    this.#sendLaunch();
-  }
-
-  /**
-   * Makes the frame to render, checked here (URLs, sandbox) so that no unsafe frame is ever
-   * rendered and connecting it cannot fail inside Lit's update; or says why it may not be.
-   */
-  #createFrame(): WidgetErrorDetail | undefined {
-    const { sdkUrl, bridgeUrl, sandbox } = this.#host;
-    // A removed `sandbox` attribute leaves null: the default applies, as in the frame.
-    const plan = planFrame({
-      sdkUrl,
-      bridgeUrl,
-      sandbox: sandbox ?? this.#defaults.sandbox,
-      base: document.baseURI,
-      pageOrigin: window.origin,
-    });
-    if ('code' in plan) return plan;
-    // The nonce keeps other frames from targeting this one by its name before the bridge clears it.
-    const nonce = crypto.getRandomValues(new Uint32Array(2)).join('');
-    this.#frame = {
-      id: ++this.#frames,
-      name: `${nonce} ${plan.sdkUrl}`,
-      origin: plan.origin,
-      launched: false,
-      ready: false,
-    };
-    this.#host.requestUpdate();
-    return undefined;
-  }
-
-  #sendLaunch(): void {
-    if (this.#connection && this.#launchMessage) {
-      this.#connection.launch(this.#launchMessage);
-      this.#launchMessage = undefined;
-    }
-  }
-
-  #connect(frame: PendingFrame): void {
-    const host = this.#host;
-    const iframe = host.renderRoot.querySelector('iframe');
-    if (!iframe) return;
-    this.#connection = new BridgeConnection(iframe, {
-      origin: frame.origin,
-      timeout: host.timeout > 0 ? host.timeout : this.#defaults.timeout,
-      loadGrace: host.bridgeUrl ? undefined : BRIDGE_LOAD_GRACE,
-      onMessage: this.#onBridgeMessage,
-      onFailure: (code, message) => this.#frameFailed(code, message),
-      trace: this.#trace,
-    });
-    this.#sendLaunch();
+    this.slot.launch({ wink: 'launch', v: PROTOCOL_VERSION, config, callbacks: CALLBACK_NAMES });
   }
 
   /** The frame failed: the session's, or the preload's while it waits (reported, not retried). */
-  #frameFailed(code: WidgetErrorCode, message: string): void {
+  #frameFailed = (code: WidgetErrorCode, message: string): void => {
     if (this.#record) return this.#fail(code, message);
-    this.#preloadFailed = true;
-    this.#dropFrame();
+    this.slot.preloadFailed();
     this.#emit('widget-error', { code, message: `preload: ${message}` });
-  }
+  };
 
   #onBridgeMessage = (message: PortMessage): void => {
-    const frame = this.#frame;
     switch (message.wink) {
       case 'loaded':
-        if (frame && !frame.launched) {
-          frame.ready = true;
-          this.#emit('widget-ready', {});
-        }
+        if (this.slot.loaded()) this.#emit('widget-ready', {});
         break;
       case 'opened':
-        this.#preloadFailed = false;
+        this.slot.opened();
         this.#transition('opened');
         this.#emit('widget-open', {});
         break;
@@ -420,19 +287,7 @@ export class WidgetSession implements ReactiveController {
   /** Stops whatever runs: a launch in flight, the frame, the channel. */
   #stop(): void {
     this.#launchId++;
-    this.#dropFrame();
-  }
-
-  #dropFrame(): void {
-    this.#connection?.dispose();
-    this.#connection = undefined;
-    this.#launchMessage = undefined;
-    if (this.#frame) {
-      this.#trace('teardown');
-      this.#frame = undefined;
-      this.#token = undefined;
-      this.#host.requestUpdate();
-    }
+    if (this.slot.drop()) this.#token = undefined;
   }
 
   #transition(input: SessionInput): void {
@@ -445,7 +300,7 @@ export class WidgetSession implements ReactiveController {
 
   /** Hands a protocol step to the debug log when `debug` is on; the token goes along to be redacted. */
   #trace = (step: string, detail?: unknown): void => {
-    if (this.#host.debug) trace(this.#host, step, detail, this.#token);
+    if (this.#host.debug) trace(this.#host as unknown as HTMLElement, step, detail, this.#token);
   };
 
   /**

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { BRIDGE_HTML } from './bridge/bridge-document.js';
 import type { WinkCallbacks, WinkResult, WinkWidgetEventMap } from './events.js';
@@ -15,6 +15,14 @@ export type WinkWidgetState = 'idle' | 'loading' | 'open' | 'closed' | 'error';
 
 /** Resolves to a fresh Link token `accessToken`. */
 export type TokenProvider = () => string | Promise<string>;
+
+/** A row of the element's property table: Lit's declaration, and what its change does to a session. */
+export interface WinkPropertyDeclaration extends PropertyDeclaration {
+  /** While open, a change launches the SDK again in a new frame. */
+  readonly relaunch?: boolean;
+  /** A change rebuilds a preloaded frame that waits, and lets a failed preload try again. */
+  readonly rebuild?: boolean;
+}
 
 /**
  * Embeds the Smile API Wink Widget in a sandboxed iframe and re-emits each SDK callback as a
@@ -52,21 +60,28 @@ export type TokenProvider = () => string | Promise<string>;
 export class WinkWidget extends LitElement {
   static override styles = styles;
 
+  /**
+   * The property table: each property once, with its attribute, and whether its change, while
+   * open, relaunches the SDK in a new frame (`relaunch`), or rebuilds a preloaded frame that waits
+   * (`rebuild`: what the frame is made of; `modal` moves it to another container, which would
+   * reload it). The framework typings and the session's sets are derived from it. A plain literal
+   * (its rows are `WinkPropertyDeclaration`s), since the manifest's analyzer reads no other form.
+   */
   static override properties = {
-    token: {},
-    templateId: { attribute: 'template-id', reflect: true },
+    token: { attribute: true, relaunch: true },
+    templateId: { attribute: 'template-id', reflect: true, relaunch: true },
     open: { type: Boolean, reflect: true },
-    modal: { type: Boolean, reflect: true },
-    sdkUrl: { attribute: 'sdk-url', reflect: true },
-    bridgeUrl: { attribute: 'bridge-url', reflect: true },
-    sandbox: { reflect: true },
+    modal: { type: Boolean, reflect: true, relaunch: true, rebuild: true },
+    sdkUrl: { attribute: 'sdk-url', reflect: true, relaunch: true, rebuild: true },
+    bridgeUrl: { attribute: 'bridge-url', reflect: true, relaunch: true, rebuild: true },
+    sandbox: { reflect: true, relaunch: true, rebuild: true },
     label: { reflect: true },
     timeout: { type: Number, reflect: true },
-    options: { attribute: false },
+    options: { attribute: false, relaunch: true },
     callbacks: { attribute: false },
     tokenProvider: { attribute: false },
     debug: { type: Boolean, reflect: true },
-    preload: { type: Boolean, reflect: true },
+    preload: { type: Boolean, reflect: true, rebuild: true },
   };
 
   /**
@@ -128,6 +143,7 @@ export class WinkWidget extends LitElement {
 
   // Declarative shadow DOM from a server render is attached before the element upgrades.
   readonly #session = new WidgetSession(this, {
+    properties: WinkWidget.properties,
     serverRendered: this.shadowRoot !== null,
     defaults: { timeout: DEFAULT_TIMEOUT, sandbox: DEFAULT_SANDBOX },
   });
@@ -151,7 +167,7 @@ export class WinkWidget extends LitElement {
 
   /** True while a preloaded frame is ready for `show()`: between `widget-ready` and the launch. */
   get ready(): boolean {
-    return this.#session.ready;
+    return this.#session.slot.ready;
   }
 
   /**
@@ -181,12 +197,12 @@ export class WinkWidget extends LitElement {
   }
 
   protected override render() {
-    const frame = this.#session.frame;
+    const frame = this.#session.slot.frame;
     // The templates stay on one line each, out of Prettier's reach: what is between a template's
     // tags ships as written, and whitespace between them would render as text.
     const iframe = frame
       ? keyed(
-          frame.id,
+          frame.name,
           // prettier-ignore
           html`<iframe part="frame" title=${this.label} name=${frame.name} ?hidden=${!frame.launched} ?inert=${!frame.launched} sandbox=${this.sandbox ?? DEFAULT_SANDBOX} src=${this.bridgeUrl || nothing} srcdoc=${this.bridgeUrl ? nothing : BRIDGE_HTML}></iframe>`,
         )

@@ -55,6 +55,6 @@ export function planFrame({
     ? { sdkUrl: sdk.href, origin: bridge.origin }
     : {
         code: 'UNSAFE_SANDBOX',
-        message: 'allow-same-origin needs a bridge-url on another origin than the page, or the SDK gets the page',
+        message: 'allow-same-origin needs a bridge-url on an origin of its own',
       };
 }

@@ -162,3 +162,17 @@ test('the editor data is what the generators make of the manifest now (run `npm 
     element.events.map((event) => event.name).sort(),
   );
 });
+
+test('the property table gives each primitive property an attribute in kebab case, and rich values none', () => {
+  // The framework typings derive the attributes by this rule (src/frameworks/shared.ts).
+  const kebab = (name) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  const fields = element.members.filter((member) => member.kind === 'field' && !member.static && !member.readonly);
+  const rich = fields.filter((field) => !/^(string|number|boolean)( \| undefined)?$/.test(field.type.text));
+  assert.deepEqual(
+    rich.map((field) => field.name),
+    ['options', 'callbacks', 'tokenProvider'],
+  );
+  for (const field of fields) {
+    assert.equal(field.attribute, rich.includes(field) ? undefined : kebab(field.name), field.name);
+  }
+});

@@ -2,6 +2,7 @@
 // dist/*.d.ts). Each @ts-expect-error line must fail to compile; `tsc` reports any that does not.
 import type { AccountErrorCode, UiEventName, WidgetErrorCode, WinkResult, WinkWidget } from 'wink-widget';
 import 'wink-widget/define.js';
+import type { WinkWidgetAttributes } from '../../dist/frameworks/shared.js';
 
 const el = document.createElement('wink-widget');
 const typed: WinkWidget = el;
@@ -66,3 +67,24 @@ el.addEventListener('keydown.enter', (event) => event.key);
 el.addEventListener('click.outside', (event) => event.button);
 // @ts-expect-error: no such DOM event before the dot
 el.addEventListener('keydwn.enter', () => {});
+
+// The attributes every framework's typings allow are derived from the element's property table:
+// exactly these, each with what markup may write in it.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const derivedAttributes: Exactly<
+  WinkWidgetAttributes,
+  {
+    token?: string;
+    'template-id'?: string;
+    open?: boolean | '';
+    modal?: boolean | '';
+    'sdk-url'?: string;
+    'bridge-url'?: string;
+    sandbox?: string;
+    label?: string;
+    timeout?: number | string;
+    debug?: boolean | '';
+    preload?: boolean | '';
+  }
+> = true;
+void derivedAttributes;
