@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Type fixtures: each holds deliberate type errors, marked for tsc, vue-tsc, svelte-check,
-    // ngc or lit-analyzer, whose tests check them (test/node/types.test.mjs).
+    // ngc or lit-analyzer, whose tests check them (test/project/types.test.mjs).
     files: ['test/types/**'],
     extends: [tseslint.configs.disableTypeChecked],
   },
@@ -58,14 +58,14 @@ export default tseslint.config(
       'bench/**/*.js',
       'scripts/bench.mjs',
       'scripts/screenshots.mjs',
-      'test/node/demo.test.mjs',
+      'test/demo/server.test.mjs',
       'test/support/frame-commands.mjs',
     ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The Vue and Svelte entries import single-file components, which only their own compilers
-    // type; vue-tsc and svelte-check check them (test/node/types.test.mjs).
+    // type; vue-tsc and svelte-check check them (test/project/types.test.mjs).
     files: ['demo/frameworks/vue/main.ts', 'demo/frameworks/svelte/main.ts'],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -5,9 +5,9 @@
 // another (Chromium, Firefox ESR, WebKitGTK; `WINK_ENGINES=chromium,firefox` limits them for a
 // quick local run). It ends with one line adding them all up: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { selectedEngines } from '../test/support/engines.mjs';
+import { nodeSuites } from '../test/support/suites.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
@@ -73,9 +73,7 @@ const perSuite = { checks };
 if (build.code !== 0) {
   totals.failed++;
 } else {
-  const nodeTests = (await readdir(new URL('../test/node/', import.meta.url)))
-    .filter((name) => name.endsWith('.test.mjs'))
-    .map((name) => `test/node/${name}`);
+  const nodeTests = await nodeSuites(root);
   // Each Node test is bounded, so that a hung one fails instead of holding up the run.
   const node = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=180000', ...nodeTests]);
   perSuite.node = add(node, nodeCounts);

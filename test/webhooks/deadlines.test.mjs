@@ -1,0 +1,27 @@
+// Deadlines: one timer bounds every store step of a receiver.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+describe('the bounds on store steps', () => {
+  test('one timer for all: a step that settles in time passes through, one that never settles fails at its deadline', async () => {
+    const { Deadlines } = await import('../../dist/webhooks/deadlines.js');
+    const deadlines = new Deadlines(100);
+    const started = Date.now();
+    const fast = deadlines.bound(Promise.resolve('fast'), () => 'fast was late');
+    const failing = deadlines.bound(Promise.reject(new Error('refused')), () => 'failing was late');
+    const hung = deadlines.bound(new Promise(() => {}), () => 'hung was late');
+    assert.equal(await fast, 'fast');
+    await assert.rejects(failing, /refused/);
+    await assert.rejects(hung, /hung was late/);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 95 && waited < 1000, `the hung step failed after ${waited} ms`);
+    // Later steps get their own deadline, after the first sweep.
+    const later = deadlines.bound(new Promise(() => {}), () => 'later was late');
+    await assert.rejects(later, /later was late/);
+    // No bound: the step itself, with no timer that would overflow and fire at once.
+    const step = new Promise((resolve) => setTimeout(resolve, 50, 'unbounded'));
+    const unbounded = new Deadlines(Infinity).bound(step, () => 'never late');
+    assert.equal(unbounded, step);
+    assert.equal(await unbounded, 'unbounded');
+  });
+});
