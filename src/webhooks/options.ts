@@ -24,7 +24,7 @@ export function optionReader(maker: string, options: unknown) {
   return {
     /** A number option, with its default. */
     number(name: string, fallback: number, { min, integer = false, infinity = false }: NumberRule = {}): number {
-      const value = given[name] ?? fallback;
+      const value = given[name] === undefined ? fallback : given[name];
       const rule = `${integer ? 'a whole number' : 'a number'} ${min === undefined ? 'above 0' : `of at least ${min}`}${infinity ? ', or Infinity' : ''}`;
       if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(say(name, rule, value));
       if (value === Infinity && infinity) return value;

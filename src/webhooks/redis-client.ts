@@ -15,6 +15,9 @@ export interface IoRedisLikeClient {
 
 /** A command sender over either client, found once. */
 export function commandSender(client: NodeRedisLikeClient | IoRedisLikeClient): (args: string[]) => Promise<unknown> {
+  if (typeof client !== 'object' || client === null) {
+    throw new TypeError('A connected Redis client is needed: ioredis (new Redis()) or node-redis (createClient())');
+  }
   if ('call' in client && typeof client.call === 'function') {
     return ([command, ...rest]) => client.call(command, ...rest);
   }

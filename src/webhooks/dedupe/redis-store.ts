@@ -3,6 +3,7 @@
  * client: `redis` (node-redis 4+) or `ioredis`. The package depends on neither; it sends plain
  * commands through whichever client it is given.
  */
+import { optionReader } from '../options.js';
 import { commandSender, type IoRedisLikeClient, type NodeRedisLikeClient } from '../redis-client.js';
 import { newClaimToken, type WebhookClaim, type WebhookStore } from './store.js';
 
@@ -23,9 +24,11 @@ const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  * then `done` with the done TTL. Claiming is one `SET key value NX PX lease`, so two instances
  * can never both hold an id.
  */
-export function redisWebhookStore({ client, prefix = 'wink-widget:webhook:' }: RedisWebhookStoreOptions): WebhookStore {
+export function redisWebhookStore(options: RedisWebhookStoreOptions): WebhookStore {
+  const read = optionReader('redisWebhookStore', options);
+  const prefix = read.of<string>('prefix', (value) => typeof value === 'string', 'a string') ?? 'wink-widget:webhook:';
   // Which client it is, found once.
-  const send = commandSender(client);
+  const send = commandSender(options.client);
   const key = (id: string) => prefix + id;
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
 

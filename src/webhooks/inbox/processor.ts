@@ -4,6 +4,7 @@
  * it takes the user's `Queue`, and gives the `Worker` its processor.
  */
 import type { SmileWebhookEvent } from '../../webhook-types/index.js';
+import { optionReader } from '../options.js';
 import type { EventBus } from '../stream/bus.js';
 
 /** The part of a BullMQ `Queue` the receiver uses. */
@@ -67,9 +68,12 @@ export interface WebhookProcessorOptions {
  */
 export function webhookProcessor(
   onEvent: (event: SmileWebhookEvent) => unknown,
-  { bus, onError }: WebhookProcessorOptions = {},
+  options: WebhookProcessorOptions = {},
 ): (job: WebhookJob) => Promise<void> {
   if (typeof onEvent !== 'function') throw new TypeError('webhookProcessor needs an onEvent function');
+  const read = optionReader('webhookProcessor', options);
+  const bus = read.of<EventBus>('bus', (value) => typeof (value as EventBus)?.publish === 'function', 'an EventBus');
+  const onError = read.fn<NonNullable<WebhookProcessorOptions['onError']>>('onError');
   return async (job) => {
     const { event } = job.data;
     await onEvent(event);

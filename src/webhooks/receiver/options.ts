@@ -165,7 +165,10 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
   const storeTimeoutMs = read.number('storeTimeoutMs', defaults.storeTimeoutMs, { infinity: true });
   const age = ageRules(MAKER, {
     ...options,
-    maxEventAgeMs: options.maxEventAgeMs ?? doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2),
+    maxEventAgeMs:
+      options.maxEventAgeMs === undefined
+        ? doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2)
+        : options.maxEventAgeMs,
   });
   if (!(age.maxEventAgeMs < doneTtlMs) && age.maxEventAgeMs !== Infinity) {
     throw new RangeError(

@@ -5,6 +5,7 @@
  */
 import type { PageEvent } from '../../page-events.js';
 import type { SmileWebhookEvent } from '../../webhook-types/index.js';
+import { optionReader } from '../options.js';
 import { streamedEvent, webhookUserId } from './projection.js';
 
 /** One published event as the bus holds it: its id, and the page's JSON of it, made once. */
@@ -65,16 +66,13 @@ export interface EventBusOptions {
 export const DEFAULT_HISTORY_EVENTS = 100;
 export const DEFAULT_HISTORY_AGE_MS = 60 * 60 * 1000;
 
-/** The options with their defaults, checked once. */
-export function busSettings(options: EventBusOptions) {
-  const {
-    route = webhookUserId,
-    project = streamedEvent,
-    maxEvents = DEFAULT_HISTORY_EVENTS,
-    maxAgeMs = DEFAULT_HISTORY_AGE_MS,
-  } = options;
-  if (!(Number.isInteger(maxEvents) && maxEvents > 0)) throw new TypeError('maxEvents must be a positive integer');
-  if (!(maxAgeMs > 0 && Number.isFinite(maxAgeMs))) throw new TypeError('maxAgeMs must be a positive number of ms');
+/** The options with their defaults, checked once; `maker` names the bus in the errors. */
+export function busSettings(maker: string, options: EventBusOptions) {
+  const read = optionReader(maker, options);
+  const route = read.fn<NonNullable<EventBusOptions['route']>>('route') ?? webhookUserId;
+  const project = read.fn<NonNullable<EventBusOptions['project']>>('project') ?? streamedEvent;
+  const maxEvents = read.number('maxEvents', DEFAULT_HISTORY_EVENTS, { integer: true });
+  const maxAgeMs = read.number('maxAgeMs', DEFAULT_HISTORY_AGE_MS);
   /** The event's users: non-empty strings, each once. */
   const usersOf = (event: SmileWebhookEvent): string[] => {
     const routed = route(event);

@@ -11,6 +11,10 @@ import {
   type EventBus,
   type EventBusOptions,
 } from './bus.js';
+import { optionReader } from '../options.js';
+
+/** How many users' histories the memory bus keeps by default. */
+export const DEFAULT_MAX_USERS = 10_000;
 
 export interface MemoryEventBusOptions extends EventBusOptions {
   /** How many users' histories are kept (default 10,000). */
@@ -27,8 +31,8 @@ interface UserHistory {
 const settled = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
 
 export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
-  const { usersOf, pageJson, maxEvents, ageFloor } = busSettings(options);
-  const maxUsers = options.maxUsers ?? 10_000;
+  const { usersOf, pageJson, maxEvents, ageFloor } = busSettings('memoryEventBus', options);
+  const maxUsers = optionReader('memoryEventBus', options).number('maxUsers', DEFAULT_MAX_USERS, { integer: true });
   const histories = new Map<string, UserHistory>();
   const listeners = new Map<string, Set<BusListener>>();
   let last = 0;

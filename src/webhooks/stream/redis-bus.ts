@@ -16,6 +16,7 @@ import {
   type EventBus,
   type EventBusOptions,
 } from './bus.js';
+import { optionReader } from '../options.js';
 import { commandSender, type IoRedisLikeClient, type NodeRedisLikeClient } from '../redis-client.js';
 
 /** A client that can subscribe: ioredis (messages as events) or node-redis (a listener per channel). */
@@ -79,8 +80,15 @@ const readEntry = (text: string): BusEntry => {
 };
 
 export function redisEventBus(options: RedisEventBusOptions): EventBus {
-  const { client, prefix = 'wink-widget:events:' } = options;
-  const { usersOf, pageJson, maxEvents, maxAgeMs, ageFloor } = busSettings(options);
+  const read = optionReader('redisEventBus', options);
+  const { client } = options;
+  const prefix = read.of<string>('prefix', (value) => typeof value === 'string', 'a string') ?? 'wink-widget:events:';
+  read.of(
+    'subscriber',
+    (value) => typeof (value as SubscribingRedisClient)?.subscribe === 'function',
+    'a client that can subscribe',
+  );
+  const { usersOf, pageJson, maxEvents, maxAgeMs, ageFloor } = busSettings('redisEventBus', options);
   const send = commandSender(client);
   const counterKey = `${prefix}id`;
   const userKeys = (users: readonly string[]) =>

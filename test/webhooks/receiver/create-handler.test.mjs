@@ -2,7 +2,7 @@
 // around onEvent, and hostile input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryWebhookStore, createWebhookHandler, signWebhook } from '../../../dist/webhooks/index.js';
+import { MemoryWebhookStore, createWebhookHandler, parseWebhook, signWebhook } from '../../../dist/webhooks/index.js';
 
 const secret = 'whsec_handler_5e';
 const sign = (raw) => signWebhook(raw, secret);
@@ -87,9 +87,18 @@ describe('createWebhookHandler', () => {
 
   test('a delivery that arrives while the first is still being handled gets 409', async () => {
     let finish;
-    const { answer, calls } = receiver(() => new Promise((resolve) => (finish = resolve)));
+    let onEventCalled;
+    const started = new Promise((resolve) => (onEventCalled = resolve));
+    const { answer, calls } = receiver(() => {
+      onEventCalled();
+      return new Promise((resolve) => (finish = resolve));
+    });
     const first = answer(post(body()));
-    while (!finish) await new Promise((resolve) => setImmediate(resolve));
+    // Bounded: onEvent is called within a few turns, or the test fails here.
+    await Promise.race([
+      started,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('onEvent was never called')), 2000)),
+    ]);
     assert.deepEqual(await answer(post(body())), [409, { error: 'IN_PROGRESS' }]);
     finish();
     assert.deepEqual(await first, [200, { received: true }]);
@@ -160,4 +169,23 @@ describe('createWebhookHandler', () => {
     assert.throws(() => createWebhookHandler({ secret: '', onEvent: () => {} }), TypeError);
     assert.throws(() => createWebhookHandler({ secret }), TypeError);
   });
+});
+
+test('the age check goes by the handler’s clock, `now`, and parseWebhook takes the same rules', async () => {
+  const createdAt = '2026-01-01T00:00:00.000Z';
+  const raw = JSON.stringify({ id: 'evt_clock', version: 1, type: 'USER_CREATED', createdAt, data: { userId: 'u' } });
+  const then = Date.parse(createdAt);
+  const at = (ms) => receiver(undefined, { now: () => then + ms });
+  assert.deepEqual(await at(60_000).answer(post(raw)), [200, { received: true }]);
+  assert.deepEqual(await at(23.5 * 3600_000).answer(post(raw)), [400, { error: 'EVENT_TOO_OLD' }]);
+  assert.deepEqual(await at(-10 * 60_000).answer(post(raw)), [400, { error: 'EVENT_IN_FUTURE' }]);
+  const headers = { 'smile-signature': await sign(raw) };
+  await assert.rejects(parseWebhook(raw, headers, secret), { code: 'EVENT_TOO_OLD' });
+  assert.equal((await parseWebhook(raw, headers, secret, { now: () => then })).id, 'evt_clock');
+  await assert.rejects(
+    parseWebhook(raw, headers, secret, { now: () => then, maxClockSkewMs: 0, maxEventAgeMs: 1 }).then(() =>
+      parseWebhook(raw, headers, secret, { now: () => then - 1, maxClockSkewMs: 0 }),
+    ),
+    { code: 'EVENT_IN_FUTURE' },
+  );
 });

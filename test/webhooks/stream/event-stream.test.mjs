@@ -234,6 +234,37 @@ describe('the event stream', () => {
   });
 });
 
+describe('ending streams', () => {
+  test('endStreams() ends every open stream and takes new ones; close() answers new ones 503 SHUTTING_DOWN', async () => {
+    const app = await startApp();
+    try {
+      const first = await fetch(app.url, { headers: { cookie: 'session=usr-end' } });
+      assert.equal(first.status, 200);
+      const reader = first.body.getReader();
+      await reader.read();
+      assert.equal(app.stream.connections, 1);
+      app.stream.endStreams();
+      assert.equal(app.stream.connections, 0);
+      // The ended stream ends for its client too.
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+      const again = await rawStream(app.url, { cookie: 'session=usr-end' }, (text) => text.startsWith('retry:'));
+      assert.equal(again.status, 200, 'endStreams() leaves the stream open to new pages');
+      const open = await fetch(app.url, { headers: { cookie: 'session=usr-end' } });
+      assert.equal(open.status, 200);
+      await open.body.getReader().read();
+      app.stream.close();
+      assert.equal(app.stream.connections, 0);
+      const refused = await fetch(app.url, { headers: { cookie: 'session=usr-end' } });
+      assert.equal(refused.status, 503);
+      assert.deepEqual(await refused.json(), { error: 'SHUTTING_DOWN' });
+      assert.equal(refused.headers.get('connection'), 'close');
+      assert.equal(refused.headers.get('retry-after'), '1');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('resuming', () => {
   test('a reconnect with Last-Event-ID gets exactly the events it missed, and `since` a time gets those since then', async () => {
     const app = await startApp();
@@ -254,12 +285,14 @@ describe('resuming', () => {
         dans.map((event) => event.id),
       );
       // Last-Event-ID after the first: the two after it, nothing before.
-      const { text } = await rawStream(
+      const { status, text } = await rawStream(
         app.url,
         { cookie: 'session=usr-dan', 'last-event-id': late.page.lastEventId },
         () => false,
         300,
       );
+      assert.equal(status, 200, text);
+      assert.match(text, /^retry: 2000\n\n/, 'a stream, not a refusal');
       assert.equal(text.includes('data:'), false, 'nothing after the last one heard');
       const first = await rawStream(
         app.url,
@@ -334,12 +367,14 @@ describe('resuming', () => {
       const before = new Date(Date.now() - 1).toISOString();
       await app.post(webhook('TASK_FINISHED', { userId: 'usr-gus', sourceId: 'secret-source', status: 'SUCCEEDED' }));
       for (const headers of [{ 'last-event-id': '1' }, {}]) {
-        const { text } = await rawStream(
+        const { status, text } = await rawStream(
           `${app.url}?since=${encodeURIComponent(before)}`,
           { cookie: 'session=usr-hal', ...headers },
           () => false,
           300,
         );
+        assert.equal(status, 200, text);
+        assert.match(text, /^retry: 2000\n\n/, 'a stream, not a refusal');
         assert.equal(text.includes('secret-source'), false);
       }
       const { text } = await rawStream(
