@@ -5,11 +5,10 @@
  * common path (a new event, an onEvent that returns at once) awaits the store twice and nothing else.
  */
 import type { SmileWebhookEvent } from '../../../webhook-types/index.js';
+import { Deadlines } from '../../deadlines.js';
 import type { WebhookClaim } from '../../dedupe/store.js';
 import { DUPLICATE, RECEIVED, refuse, type WebhookAnswer } from '../answers.js';
 import type { ReceiverSettings } from '../options.js';
-
-const TIMED_OUT = Symbol('timed out');
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -47,22 +46,21 @@ export function inlineHandler(settings: ReceiverSettings): (event: SmileWebhookE
     if (bus) publish(event);
     return RECEIVED;
   };
+  // One timer for every onEvent in flight, as for the store's steps.
+  const deadlines = new Deadlines(handlerTimeoutMs);
+  const late = () => `onEvent took longer than ${handlerTimeoutMs} ms`;
   /** An onEvent that returned a promise: its outcome, or `HANDLER_TIMEOUT` while it still runs. */
-  const awaited = async (event: SmileWebhookEvent, token: string, handling: PromiseLike<unknown>) => {
+  const awaited = (event: SmileWebhookEvent, token: string, handling: PromiseLike<unknown>) => {
+    // Never rejects: `done` and `failed` answer whatever happens, so a rejection is the deadline.
     const outcome = Promise.resolve(handling).then(
       () => done(event, token),
       (error: unknown) => failed(event, token, error),
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>(
-      (resolve) => (timer = setTimeout(resolve, handlerTimeoutMs, TIMED_OUT)),
-    );
-    const answer = await Promise.race([outcome, timeout]);
-    clearTimeout(timer);
-    if (answer !== TIMED_OUT) return answer;
-    // Still running: it keeps its claim, and settles it (done or let go) when it ends.
-    report(new Error(`onEvent took longer than ${handlerTimeoutMs} ms`), event);
-    return refuse('HANDLER_TIMEOUT');
+    return deadlines.bound(outcome, late).catch((error: unknown) => {
+      // Still running: it keeps its claim, and settles it (done or let go) when it ends.
+      report(error, event);
+      return refuse('HANDLER_TIMEOUT');
+    });
   };
   return async (event) => {
     let claim: WebhookClaim;
