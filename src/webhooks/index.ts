@@ -12,6 +12,7 @@ export {
   signWebhook,
   verifySignature,
   verifySignatureSync,
+  MIN_SECRET_BYTES,
   type RawBody,
   type WebhookSecret,
   type WebhookSecrets,
@@ -36,12 +37,13 @@ export {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_STORE_TIMEOUT_MS,
-  EVENT_AGE_MARGIN_MS,
   WEBHOOK_HANDLER_DEFAULTS,
+  WeakSecretWarning,
   type WebhookHandlerOptions,
 } from './receiver/options.js';
+export { BodyBudget } from './receiver/body-budget.js';
 export type { WebhookAnswer, WebhookAnswerCode } from './receiver/answers.js';
-export type { BodyRefusal, WebhookDelivery } from './receiver/delivery.js';
+export type { BodyLimits, BodyRefusal, WebhookDelivery } from './receiver/delivery.js';
 export { SMILE_WEBHOOK_IPS, clientAddress, normalizeIp, type TrustProxy } from './receiver/client-ip.js';
 export {
   DEFAULT_JOB_ATTEMPTS,

@@ -7,7 +7,7 @@ import { serveSnippet, snippet } from '../support/readme-snippets.mjs';
 import { startRedis } from '../support/redis-server.mjs';
 import { signWebhook } from '../../dist/webhooks/index.js';
 
-const secret = 'whsec_readme_77';
+const secret = 'whsec_readme_0123456789';
 const body = JSON.stringify({
   id: 'et-readme-1',
   version: 1,

@@ -39,6 +39,8 @@ describe('createWebhookHandler', () => {
   const make = (extra) => () => createWebhookHandler({ secret, onEvent, ...extra });
   const numbers = {
     maxBodyBytes: { integer: true },
+    bodyTimeoutMs: { integer: true },
+    maxBytesInFlight: { integer: true, big: true },
     handlerTimeoutMs: { integer: true },
     leaseMs: { integer: true },
     doneTtlMs: { integer: true },
@@ -49,13 +51,13 @@ describe('createWebhookHandler', () => {
     maxClockSkewMs: { zero: true, infinity: true },
   };
 
-  for (const [option, { integer, infinity, zero }] of Object.entries(numbers)) {
+  for (const [option, { integer, infinity, zero, big }] of Object.entries(numbers)) {
     test(`${option}: a number${integer ? ', whole' : ''}${zero ? ', of at least 0' : ', above 0'}${infinity ? ', or Infinity' : ''}`, () => {
       for (const value of NOT_NUMBERS) refuses(make({ [option]: value }), TypeError, 'createWebhookHandler', option);
       for (const value of NOT_POSITIVE.filter((value) => !(zero && value === 0))) {
         refuses(make({ [option]: value }), RangeError, 'createWebhookHandler', option);
       }
-      if (integer) refuses(make({ [option]: 1.5 }), RangeError, 'createWebhookHandler', option);
+      if (integer) refuses(make({ [option]: big ? 16_000_000.5 : 1.5 }), RangeError, 'createWebhookHandler', option);
       if (!infinity) refuses(make({ [option]: Infinity }), RangeError, 'createWebhookHandler', option);
       else make({ [option]: Infinity, ...(option === 'maxEventAgeMs' ? {} : {}) })();
     });
@@ -87,6 +89,12 @@ describe('createWebhookHandler', () => {
     const queue = { add: async () => {}, getJob: async () => null };
     refuses(() => createWebhookHandler({ secret, onEvent, queue }), TypeError, 'createWebhookHandler', 'onEvent');
     refuses(make({ maxEventAgeMs: 25 * 3600_000 }), RangeError, 'createWebhookHandler', 'maxEventAgeMs');
+    refuses(
+      make({ maxBodyBytes: 2000, maxBytesInFlight: 1000 }),
+      RangeError,
+      'createWebhookHandler',
+      'maxBytesInFlight',
+    );
     refuses(() => createWebhookHandler(undefined), TypeError, 'createWebhookHandler', 'options');
   });
 });
@@ -115,6 +123,30 @@ describe('createEventStream', () => {
     make({ retryMs: 0, busTimeoutMs: Infinity })().close();
     assert.ok(Object.isFrozen(EVENT_STREAM_DEFAULTS));
     make({ ...EVENT_STREAM_DEFAULTS })().close();
+  });
+
+  test('maxStreamsPerUser, maxStreams and maxStreamMs: whole numbers above 0', () => {
+    for (const option of ['maxStreamsPerUser', 'maxStreams', 'maxStreamMs']) {
+      refuses(make({ [option]: 0 }), RangeError, 'createEventStream', option);
+      refuses(make({ [option]: 2.5 }), RangeError, 'createEventStream', option);
+      refuses(make({ [option]: Infinity }), RangeError, 'createEventStream', option);
+      refuses(make({ [option]: '10' }), TypeError, 'createEventStream', option);
+    }
+  });
+
+  test('allowedOrigins: a list of origins, exactly as browsers send them', () => {
+    for (const allowedOrigins of [
+      'https://app.example',
+      [42],
+      ['*'],
+      ['app.example'],
+      ['https://app.example/'],
+      ['https://app.example/path'],
+      ['null'],
+    ]) {
+      refuses(make({ allowedOrigins }), TypeError, 'createEventStream', 'allowedOrigins');
+    }
+    make({ allowedOrigins: ['https://app.example', 'http://localhost:8000'] })().close();
   });
 
   test('authorize, onError and the bus', () => {
@@ -167,9 +199,19 @@ describe('parseWebhook', () => {
   test('its age options are checked as the handler’s are', async () => {
     const body = '{}';
     const headers = { 'smile-signature': await signWebhook(body, secret) };
-    await assert.rejects(parseWebhook(body, headers, secret, { maxEventAgeMs: -1 }), RangeError);
-    await assert.rejects(parseWebhook(body, headers, secret, { maxClockSkewMs: 'five' }), TypeError);
-    await assert.rejects(parseWebhook(body, headers, secret, { now: 1 }), TypeError);
+    refuses(
+      () => parseWebhook(body, headers, secret, { maxEventAgeMs: -1 }),
+      RangeError,
+      'parseWebhook',
+      'maxEventAgeMs',
+    );
+    refuses(
+      () => parseWebhook(body, headers, secret, { maxClockSkewMs: 'five' }),
+      TypeError,
+      'parseWebhook',
+      'maxClockSkewMs',
+    );
+    refuses(() => parseWebhook(body, headers, secret, { now: 1 }), TypeError, 'parseWebhook', 'now');
     refuses(
       () => parseWebhookSync(body, headers, secret, { maxEventAgeMs: 0 }),
       RangeError,

@@ -1,7 +1,10 @@
 /**
  * The default store: one process's memory, bounded. Right for a single instance; several
- * instances behind a load balancer need a shared store such as `redisWebhookStore`.
+ * instances behind a load balancer need a shared store such as `redisWebhookStore`. It forgets
+ * every id when the process restarts, and the oldest ids once it holds `maxEntries`: a replay of
+ * a forgotten id within the receiver's `maxEventAgeMs` would be handled again.
  */
+import { optionReader } from '../options.js';
 import type { WebhookClaim, WebhookStore } from './store.js';
 
 export interface MemoryWebhookStoreOptions {
@@ -9,6 +12,12 @@ export interface MemoryWebhookStoreOptions {
   maxEntries?: number;
   /** The clock, for tests. */
   now?: () => number;
+  /**
+   * Told when the bound makes the store forget an id before its time: a handled id whose retry
+   * would then be handled again, or a claim another delivery could then take. The receiver's
+   * default store tells `onError`.
+   */
+  onEvict?: (eviction: { id: string; state: 'done' | 'claimed'; msLeft: number }) => void;
 }
 
 type Entry = { token: string | undefined; expiresAt: number };
@@ -22,6 +31,7 @@ export class MemoryWebhookStore implements WebhookStore {
   readonly inProcess = true;
   readonly #maxEntries: number;
   readonly #now: () => number;
+  readonly #onEvict: MemoryWebhookStoreOptions['onEvict'];
   // id → its claim (token set) or its done mark (token undefined), in insertion order.
   readonly #entries = new Map<string, Entry>();
   // One iterator for every eviction: a new one each time would step again over the deleted
@@ -29,12 +39,11 @@ export class MemoryWebhookStore implements WebhookStore {
   #oldest: Iterator<string, undefined> = this.#entries.keys();
   #claims = 0;
 
-  constructor({ maxEntries = 10_000, now = Date.now }: MemoryWebhookStoreOptions = {}) {
-    if (!(Number.isInteger(maxEntries) && maxEntries > 0)) {
-      throw new RangeError(`MemoryWebhookStore: maxEntries must be a whole number above 0 (got ${String(maxEntries)})`);
-    }
-    this.#maxEntries = maxEntries;
-    this.#now = now;
+  constructor(options: MemoryWebhookStoreOptions = {}) {
+    const read = optionReader('MemoryWebhookStore', options);
+    this.#maxEntries = read.number('maxEntries', 10_000, { integer: true });
+    this.#now = read.fn<() => number>('now') ?? Date.now;
+    this.#onEvict = read.fn('onEvict');
   }
 
   // Synchronous inside: the promises only give this store the interface of a shared one.
@@ -83,7 +92,12 @@ export class MemoryWebhookStore implements WebhookStore {
       let oldest = this.#oldest.next();
       if (oldest.done) oldest = (this.#oldest = this.#entries.keys()).next();
       if (oldest.done) break;
+      const forgotten = this.#entries.get(oldest.value)!;
       this.#entries.delete(oldest.value);
+      const msLeft = forgotten.expiresAt - this.#now();
+      if (msLeft > 0 && this.#onEvict) {
+        this.#onEvict({ id: oldest.value, state: forgotten.token === undefined ? 'done' : 'claimed', msLeft });
+      }
     }
   }
 }

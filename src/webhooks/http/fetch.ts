@@ -3,7 +3,7 @@
  * `Response`. The receiver's own handler is made of these.
  */
 import type { WebhookAnswer } from '../receiver/answers.js';
-import type { BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
+import type { BodyLimits, BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
 
 /** A fetch `Request` as a delivery. Its socket address is unknown: `clientIp` says it, where a runtime knows it. */
 export function fetchDelivery(request: Request): WebhookDelivery {
@@ -14,7 +14,7 @@ export function fetchDelivery(request: Request): WebhookDelivery {
     socketAddress: undefined,
     request: () => request,
     declaredLength: declared === null ? undefined : Number(declared),
-    readBody: (max) => readRequestBody(request, max),
+    readBody: (limits) => readRequestBody(request, limits),
     dropBody: () => void request.body?.cancel().catch(() => undefined),
   };
 }
@@ -25,26 +25,40 @@ const JSON_TYPE = Object.freeze({ 'content-type': 'application/json' });
 export const toResponse = ({ status, body, headers }: WebhookAnswer): Response =>
   new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_TYPE, ...headers } : JSON_TYPE });
 
-/** The body's bytes, read with a bound: never more than `max` bytes are held. */
-async function readRequestBody(request: Request, max: number): Promise<Uint8Array | BodyRefusal> {
+/**
+ * The body's bytes, read within its limits: never more than `max`, each chunk taken from the
+ * budget as it comes (all given back on a refusal), and all of it within `timeoutMs`.
+ */
+async function readRequestBody(
+  request: Request,
+  { max, timeoutMs, budget }: BodyLimits,
+): Promise<Uint8Array | BodyRefusal> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, timeoutMs, 'timeout')));
+  const refuse = (refusal: BodyRefusal) => {
+    budget.give(size);
+    void reader.cancel().catch(() => undefined);
+    return refusal;
+  };
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        return 'too-large';
-      }
-      chunks.push(value);
+      const read = await Promise.race([reader.read(), late]);
+      if (read === 'timeout') return refuse('timeout');
+      if (read.done) break;
+      if (size + read.value.byteLength > max) return refuse('too-large');
+      if (!budget.take(read.value.byteLength)) return refuse('busy');
+      size += read.value.byteLength;
+      chunks.push(read.value);
     }
   } catch {
     // The client went away mid-body, or the stream broke.
-    return 'unreadable';
+    return refuse('unreadable');
+  } finally {
+    clearTimeout(timer);
   }
   return concatBytes(chunks, size);
 }

@@ -7,7 +7,7 @@
  */
 import type { WebhookAnswer } from '../receiver/answers.js';
 import type { WebhookHandler } from '../receiver/create-handler.js';
-import type { BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
+import type { BodyLimits, BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
 import { headerValue } from '../signature/parse.js';
 import { concatBytes } from './fetch.js';
 
@@ -20,6 +20,10 @@ export interface NodeLikeRequest {
   headers: Record<string, string | string[] | undefined>;
   /** True once the body has been read to its end: by a body parser, when one ran first. */
   readableEnded?: boolean;
+  /** True once the whole request, body included, has arrived. */
+  complete?: boolean;
+  /** Destroys the request and its socket. */
+  destroy?(): unknown;
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -101,6 +105,78 @@ function fetchHeaders(request: NodeLikeRequest): Headers {
   return headers;
 }
 
+/** How much of a refused body is read, only to be dropped, before its socket is destroyed. */
+const DRAIN_BYTES = 64 * 1024;
+/** How long a refused body is read, only to be dropped, before its socket is destroyed. */
+const DRAIN_MS = 2000;
+
+/**
+ * Reads what is left of a body the receiver will not use, only to drop it, so that the answer
+ * reaches a client still sending; bounded: past {@link DRAIN_BYTES} or {@link DRAIN_MS} the
+ * socket is destroyed instead. Its answer says `Connection: close` (see respondWith).
+ */
+function drain(request: NodeLikeRequest): void {
+  if (request.complete || request.readableEnded) return;
+  let drained = 0;
+  const stop = (destroy: boolean) => {
+    clearTimeout(timer);
+    request.off('data', count);
+    if (destroy) request.destroy?.();
+  };
+  const count = (chunk: Uint8Array | string) => {
+    drained += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    if (drained > DRAIN_BYTES) stop(true);
+  };
+  const timer = setTimeout(() => stop(true), DRAIN_MS);
+  request.on('data', count);
+  request.on('end', () => stop(false));
+  request.on('close', () => stop(false));
+  request.resume();
+}
+
+/**
+ * A Node request's body, read from its events within its limits: never more than `max`, each
+ * chunk taken from the budget as it comes (all given back on a refusal), within `timeoutMs`.
+ */
+function readNodeBody(
+  request: NodeLikeRequest,
+  { max, timeoutMs, budget }: BodyLimits,
+  dropBody: () => void,
+  dropped: () => boolean,
+): Promise<Uint8Array | BodyRefusal> {
+  return new Promise((resolve) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: Uint8Array | BodyRefusal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.off('data', onData);
+      if (typeof result === 'string') {
+        budget.give(size);
+        dropBody();
+      }
+      resolve(result);
+    };
+    const onData = (chunk: Uint8Array | string) => {
+      const bytes = asBytes(chunk);
+      if (size + bytes.byteLength > max) return settle('too-large');
+      if (!budget.take(bytes.byteLength)) return settle('busy');
+      size += bytes.byteLength;
+      chunks.push(bytes);
+    };
+    const timer = setTimeout(() => settle('timeout'), timeoutMs);
+    if (dropped()) return settle('unreadable');
+    request.on('data', onData);
+    request.on('end', () => settle(concatBytes(chunks, size)));
+    // The client went away mid-body, or the stream broke: a close before the end.
+    request.on('error', () => settle('unreadable'));
+    request.on('close', () => settle('unreadable'));
+    request.resume();
+  });
+}
+
 /** A Node request as a delivery: its headers as Node gives them, its body read from its events. */
 function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
   const { headers } = request;
@@ -113,8 +189,9 @@ function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
   const declared = header('content-length');
   let dropped = false;
   const dropBody = () => {
+    if (dropped) return;
     dropped = true;
-    request.resume();
+    drain(request);
   };
   return {
     method: request.method ?? 'GET',
@@ -128,40 +205,23 @@ function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
     }),
     declaredLength: declared === undefined ? undefined : Number(declared),
     dropBody,
-    readBody: (max) =>
-      new Promise((resolve) => {
-        const chunks: Uint8Array[] = [];
-        let size = 0;
-        let settled = false;
-        const settle = (result: Uint8Array | BodyRefusal) => {
-          if (settled) return;
-          settled = true;
-          request.off('data', onData);
-          resolve(result);
-        };
-        const onData = (chunk: Uint8Array | string) => {
-          const bytes = asBytes(chunk);
-          size += bytes.byteLength;
-          if (size <= max) return void chunks.push(bytes);
-          settle('too-large');
-          dropBody();
-        };
-        if (dropped) return settle('unreadable');
-        request.on('data', onData);
-        request.on('end', () => settle(concatBytes(chunks, size)));
-        // The client went away mid-body, or the stream broke: a close before the end.
-        request.on('error', () => settle('unreadable'));
-        request.on('close', () => settle('unreadable'));
-        request.resume();
-      }),
+    readBody: (limits) => readNodeBody(request, limits, dropBody, () => dropped),
   };
 }
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
 
-function respondWith(response: NodeLikeResponse, { status, body, headers }: WebhookAnswer): void {
+const CLOSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...JSON_HEADERS, connection: 'close' });
+
+/** Writes an answer; one given before the body was all there closes the connection after it. */
+function respondWith(
+  request: NodeLikeRequest,
+  response: NodeLikeResponse,
+  { status, body, headers }: WebhookAnswer,
+): void {
   if (response.headersSent) return;
-  response.writeHead(status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS);
+  const base = request.complete === false ? CLOSE_HEADERS : JSON_HEADERS;
+  response.writeHead(status, headers ? { ...base, ...headers } : base);
   response.end(JSON.stringify(body));
 }
 
@@ -175,7 +235,7 @@ function receiveDirectly(
   return receive(delivery).then((result) => {
     // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
     delivery.dropBody();
-    respondWith(response, result);
+    respondWith(request, response, result);
   });
 }
 

@@ -4,7 +4,7 @@
  * it takes the user's `Queue`, and gives the `Worker` its processor.
  */
 import type { SmileWebhookEvent } from '../../webhook-types/index.js';
-import { optionReader } from '../options.js';
+import { optionReader, safely } from '../options.js';
 import type { EventBus } from '../stream/bus.js';
 
 /** The part of a BullMQ `Queue` the receiver uses. */
@@ -23,16 +23,26 @@ export interface WebhookQueue {
   getJob(id: string): Promise<{ data?: unknown } | undefined | null>;
 }
 
-/** What a job of the inbox holds: the verified event, and which delivery added it. */
+/** An event as a completed job keeps it: its envelope, and no `data` (which may be personal). */
+export type HandledWebhookEvent = Pick<SmileWebhookEvent, 'id' | 'version' | 'type' | 'createdAt'>;
+
+/**
+ * What a job of the inbox holds: the verified event, and which delivery added it; once `onEvent`
+ * has handled it, `handled`, and once it is published too, only the event's envelope.
+ */
 export interface WebhookJobData {
-  event: SmileWebhookEvent;
+  event: SmileWebhookEvent | HandledWebhookEvent;
   /** Tells the delivery that added the job from a duplicate, whose add was a no-op. */
   delivery: string;
+  /** `onEvent` has run: a retry of the job (to publish) does not run it again. */
+  handled?: true;
 }
 
-/** The part of a BullMQ `Job` the processor reads. */
+/** The part of a BullMQ `Job` the processor reads and writes. */
 export interface WebhookJob {
   data: WebhookJobData;
+  /** Replaces the job's data (BullMQ's `job.updateData`). */
+  updateData(data: WebhookJobData): Promise<unknown>;
 }
 
 /**
@@ -53,18 +63,27 @@ export const webhookJobId = (eventId: string): string => `smile-${eventId.replac
 export interface WebhookProcessorOptions {
   /**
    * Where each event is published once `onEvent` has finished with it, for the pages of its
-   * user (see `createEventStream`). A bus that fails is told to `onError`; the job still succeeds,
-   * so that `onEvent` is not run again for it.
+   * user (see `createEventStream`). A publish that fails fails the job, whose retries then only
+   * publish: `onEvent` does not run again for it.
    */
   bus?: EventBus;
-  /** Told when the bus fails. */
+  /** Told when the bus fails (the job's retry publishes again). */
   onError?: (error: unknown, event: SmileWebhookEvent) => void;
 }
+
+const envelope = ({ id, version, type, createdAt }: SmileWebhookEvent): HandledWebhookEvent => ({
+  id,
+  version,
+  type,
+  createdAt,
+});
 
 /**
  * The processor of a BullMQ `Worker` on the inbox's queue: `new Worker(name,
  * webhookProcessor(onEvent, { bus }), { connection })`. It hands `onEvent` the typed event; when
- * `onEvent` throws, BullMQ retries the job with its backoff.
+ * `onEvent` throws, BullMQ retries the job with its backoff. Once handled and published, the job
+ * keeps only the event's envelope: the completed job stays for the dedupe window, its payload
+ * does not. A failed job (the dead letter) keeps its payload until it is retried or removed.
  */
 export function webhookProcessor(
   onEvent: (event: SmileWebhookEvent) => unknown,
@@ -73,19 +92,21 @@ export function webhookProcessor(
   if (typeof onEvent !== 'function') throw new TypeError('webhookProcessor needs an onEvent function');
   const read = optionReader('webhookProcessor', options);
   const bus = read.of<EventBus>('bus', (value) => typeof (value as EventBus)?.publish === 'function', 'an EventBus');
-  const onError = read.fn<NonNullable<WebhookProcessorOptions['onError']>>('onError');
+  const report = safely(read.fn<NonNullable<WebhookProcessorOptions['onError']>>('onError'));
   return async (job) => {
-    const { event } = job.data;
-    await onEvent(event);
-    if (!bus) return;
-    try {
-      await bus.publish(event);
-    } catch (error) {
+    const { delivery, handled } = job.data;
+    const event = job.data.event as SmileWebhookEvent;
+    if (!handled) await onEvent(event);
+    if (bus) {
       try {
-        onError?.(error, event);
-      } catch {
-        // A failing reporter must not fail the job, which would run onEvent again.
+        await bus.publish(event);
+      } catch (error) {
+        report(error, event);
+        // The retry publishes only: it must know that onEvent has run, and still have the event.
+        if (!handled) await job.updateData({ event, delivery, handled: true });
+        throw error;
       }
     }
+    await job.updateData({ event: envelope(event), delivery, handled: true });
   };
 }

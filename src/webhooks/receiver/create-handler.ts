@@ -22,7 +22,13 @@ export interface WebhookHandler {
   readonly receive: (delivery: WebhookDelivery) => Promise<WebhookAnswer>;
 }
 
-const BODY_REFUSALS = { 'too-large': refuse('BODY_TOO_LARGE'), unreadable: refuse('BODY_UNREADABLE') } as const;
+const BODY_REFUSALS = {
+  'too-large': refuse('BODY_TOO_LARGE'),
+  unreadable: refuse('BODY_UNREADABLE'),
+  // The rest of a body that did not come in time will not come: the connection closes after this.
+  timeout: refuse('BODY_TIMEOUT', { connection: 'close' }),
+  busy: refuse('SERVER_BUSY', { 'retry-after': '1' }),
+} as const;
 
 /**
  * Creates the receiver. Its answers: 405 for anything but POST, 413 for a body over
@@ -42,11 +48,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       const refused = admit(delivery, settings);
       if (refused) return refused;
-      const body = await delivery.readBody(settings.maxBodyBytes);
+      const body = await delivery.readBody(settings.body);
       if (typeof body === 'string') return BODY_REFUSALS[body];
-      const signature = delivery.header(SIGNATURE_HEADER);
-      const event = authenticateSync ? authenticateSync(body, signature) : await authenticateAsync(body, signature);
-      return isAnswer(event) ? event : await handle(event);
+      try {
+        const signature = delivery.header(SIGNATURE_HEADER);
+        const event = authenticateSync ? authenticateSync(body, signature) : await authenticateAsync(body, signature);
+        return isAnswer(event) ? event : await handle(event);
+      } finally {
+        // The body is let go: its bytes count no more against what all bodies may hold.
+        settings.body.budget.give(body.byteLength);
+      }
     } catch (error) {
       settings.report(error);
       return refuse('INTERNAL_ERROR');

@@ -4,9 +4,20 @@
  * `http/node.ts` of Node's request directly, so that in Node no `Request`, `Response` or web
  * stream is made for a delivery.
  */
+import type { BodyBudget } from './body-budget.js';
 
-/** Why a body could not be had. */
-export type BodyRefusal = 'too-large' | 'unreadable';
+/** Why a body could not be had: over `max`, cut off, not all there within `timeoutMs`, or over the budget. */
+export type BodyRefusal = 'too-large' | 'unreadable' | 'timeout' | 'busy';
+
+/** The bounds a body is read within. */
+export interface BodyLimits {
+  /** The most bytes of this body. */
+  readonly max: number;
+  /** How long the whole body may take to arrive. */
+  readonly timeoutMs: number;
+  /** The bytes of all bodies held at once: each chunk is taken from it as it arrives. */
+  readonly budget: BodyBudget;
+}
 
 /** What the receiver needs of a request. */
 export interface WebhookDelivery {
@@ -19,8 +30,12 @@ export interface WebhookDelivery {
   request(): Pick<Request, 'headers' | 'method' | 'url'>;
   /** The declared body length, when there is one: a larger one is refused before reading. */
   readonly declaredLength: number | undefined;
-  /** The body's bytes, never more than `max` of them held. */
-  readBody(max: number): Promise<Uint8Array | BodyRefusal>;
+  /**
+   * The body's bytes within `limits`: never more than `max` of them, taken from the budget as they
+   * arrive (the caller gives back the body's length once it has answered; a refusal gives back
+   * what it had taken itself), and within `timeoutMs`.
+   */
+  readBody(limits: BodyLimits): Promise<Uint8Array | BodyRefusal>;
   /** Lets the body go unread, so that the answer still reaches the client. */
   dropBody(): void;
 }

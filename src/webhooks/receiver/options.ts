@@ -10,9 +10,11 @@ import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, type WebhookQueue } from 
 import { optionReader, safely } from '../options.js';
 import { ageRules, type EventAgeRules } from '../signature/parse.js';
 import { defaultProvider, type HmacProvider } from '../signature/provider.js';
-import { secretBytes, type WebhookSecrets } from '../signature/verify.js';
+import { MIN_SECRET_BYTES, secretBytes, type WebhookSecrets } from '../signature/verify.js';
 import type { EventBus } from '../stream/bus.js';
+import { BodyBudget } from './body-budget.js';
 import { allowList, type AllowList, type TrustProxy } from './client-ip.js';
+import type { BodyLimits } from './delivery.js';
 
 export interface WebhookHandlerOptions {
   /**
@@ -40,6 +42,13 @@ export interface WebhookHandlerOptions {
   store?: WebhookStore;
   /** The largest body accepted, in bytes (default 1 MB); a larger one is 413, and is never buffered. */
   maxBodyBytes?: number;
+  /** How long a body may take to arrive, in all (default 10 s); a slower one is 408, and its connection closed. */
+  bodyTimeoutMs?: number;
+  /**
+   * The bytes of bodies held at once, across every request of this receiver (default 16 MB, at
+   * least `maxBodyBytes`): a body that would take it past this is 503 `SERVER_BUSY`, not buffered.
+   */
+  maxBytesInFlight?: number;
   /** How long `onEvent` may take before the answer is 503 (default 10 s). */
   handlerTimeoutMs?: number;
   /** How long a claim lasts before another instance may handle the id (default 15 s). */
@@ -52,10 +61,11 @@ export interface WebhookHandlerOptions {
    */
   storeTimeoutMs?: number;
   /**
-   * Refuse events whose `createdAt` is older than this (default: `doneTtlMs` less one hour, or
-   * half of it when it is under two hours), so that a captured request replayed once its id is
-   * forgotten is not handled again. Smile's signature carries no timestamp; this is the only
-   * defence. `Infinity` turns it off.
+   * Refuse events whose `createdAt` is older than this (default one hour, and always below
+   * `doneTtlMs`), so that a captured request replayed once its id is forgotten is not handled
+   * again. Smile's signature carries no timestamp; this is the only defence. Smile retries within
+   * minutes; the memory store may forget an id before its TTL (see `MemoryWebhookStore`), so keep
+   * this short. `Infinity` turns it off.
    */
   maxEventAgeMs?: number;
   /** Refuse events whose `createdAt` is more than this in the future (default five minutes). */
@@ -93,6 +103,8 @@ export const WEBHOOK_HANDLER_DEFAULTS = Object.freeze({
   jobAttempts: DEFAULT_JOB_ATTEMPTS,
   jobBackoffMs: DEFAULT_JOB_BACKOFF_MS,
   maxBodyBytes: 1_000_000,
+  bodyTimeoutMs: 10_000,
+  maxBytesInFlight: 16_000_000,
   handlerTimeoutMs: 10_000,
   leaseMs: 15_000,
   doneTtlMs: 24 * 60 * 60 * 1000,
@@ -104,8 +116,6 @@ export const DEFAULT_HANDLER_TIMEOUT_MS = WEBHOOK_HANDLER_DEFAULTS.handlerTimeou
 export const DEFAULT_LEASE_MS = WEBHOOK_HANDLER_DEFAULTS.leaseMs;
 export const DEFAULT_DONE_TTL_MS = WEBHOOK_HANDLER_DEFAULTS.doneTtlMs;
 export const DEFAULT_STORE_TIMEOUT_MS = WEBHOOK_HANDLER_DEFAULTS.storeTimeoutMs;
-/** How much shorter than the dedupe window the accepted age of an event is, for clock skew. */
-export const EVENT_AGE_MARGIN_MS = 60 * 60 * 1000;
 
 /** The options as the steps use them: checked, with their defaults, and what is made of them once. */
 export interface ReceiverSettings {
@@ -116,14 +126,16 @@ export interface ReceiverSettings {
   readonly jobAttempts: number;
   readonly jobBackoffMs: number;
   readonly store: WebhookStore;
-  readonly maxBodyBytes: number;
+  /** The bounds each body is read within: `maxBodyBytes`, `bodyTimeoutMs`, and the budget of all. */
+  readonly body: BodyLimits;
   readonly handlerTimeoutMs: number;
   readonly leaseMs: number;
   readonly doneTtlMs: number;
   readonly age: Required<EventAgeRules>;
   /** The allowlist, when there is one. */
   readonly allowed: AllowList | undefined;
-  readonly trustProxy: TrustProxy | undefined;
+  /** A hop count, or the trusted proxies' list. */
+  readonly trustProxy: number | AllowList | undefined;
   readonly clientIp: WebhookHandlerOptions['clientIp'];
   readonly bus: EventBus | undefined;
   /** A store step, failing once it takes longer than `storeTimeoutMs` (none for an in-process store). */
@@ -160,16 +172,25 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
   } catch (error) {
     throw new TypeError(`${MAKER}: ${(error as Error).message}`, { cause: error });
   }
+  const report = safely(read.fn<NonNullable<WebhookHandlerOptions['onError']>>('onError'));
+  for (const secret of secrets.filter(({ byteLength }) => byteLength < MIN_SECRET_BYTES)) {
+    report(
+      new WeakSecretWarning(
+        `${MAKER}: a webhook secret of ${secret.byteLength} bytes is shorter than ${MIN_SECRET_BYTES}: whoever guesses it can sign; register a long random one with Smile`,
+      ),
+      undefined,
+    );
+  }
   const defaults = WEBHOOK_HANDLER_DEFAULTS;
+  const maxBodyBytes = read.number('maxBodyBytes', defaults.maxBodyBytes, { integer: true });
+  const bodyTimeoutMs = read.number('bodyTimeoutMs', defaults.bodyTimeoutMs, { integer: true });
+  const maxBytesInFlight = read.number('maxBytesInFlight', defaults.maxBytesInFlight, { integer: true });
+  if (maxBytesInFlight < maxBodyBytes) {
+    throw new RangeError(`${MAKER}: maxBytesInFlight must be at least maxBodyBytes, or no body of that size would fit`);
+  }
   const doneTtlMs = read.number('doneTtlMs', defaults.doneTtlMs, { integer: true });
   const storeTimeoutMs = read.number('storeTimeoutMs', defaults.storeTimeoutMs, { infinity: true });
-  const age = ageRules(MAKER, {
-    ...options,
-    maxEventAgeMs:
-      options.maxEventAgeMs === undefined
-        ? doneTtlMs - Math.min(EVENT_AGE_MARGIN_MS, doneTtlMs / 2)
-        : options.maxEventAgeMs,
-  });
+  const age = ageRules(MAKER, options);
   if (!(age.maxEventAgeMs < doneTtlMs) && age.maxEventAgeMs !== Infinity) {
     throw new RangeError(
       `${MAKER}: maxEventAgeMs must be below doneTtlMs: a replay older than the dedupe window would be handled again`,
@@ -177,11 +198,27 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
   }
   const store =
     read.of<WebhookStore>('store', (value) => typeof (value as WebhookStore)?.claim === 'function', 'a WebhookStore') ??
-    new MemoryWebhookStore();
+    new MemoryWebhookStore({
+      onEvict: ({ id, state, msLeft }) =>
+        report(
+          new Error(
+            `The memory store forgot ${state === 'done' ? 'the handled' : 'a claim of'} id ${id} ${Math.round(msLeft / 1000)} s early (it holds 10,000): a retry of it would be handled again; use redisWebhookStore, or a MemoryWebhookStore with a larger maxEntries`,
+          ),
+          undefined,
+        ),
+    });
   const deadlines = new Deadlines(storeTimeoutMs);
   const bound = <T>(step: Promise<T>, name: string) =>
     deadlines.bound(step, () => `The webhook ${name} took longer than ${storeTimeoutMs} ms`);
-  const allowedIps = read.of<readonly string[]>('allowedIps', Array.isArray, 'a list of addresses');
+  const allowedIps = read.of<readonly string[]>('allowedIps', Array.isArray, 'a list of addresses and CIDR ranges');
+  const trustedProxies = read.of<TrustProxy>(
+    'trustProxy',
+    (value) => Array.isArray(value) || (Number.isInteger(value) && (value as number) >= 0),
+    'a number of hops or a list of addresses and CIDR ranges',
+  );
+  const trustProxy = Array.isArray(trustedProxies)
+    ? allowList(trustedProxies, `${MAKER}: trustProxy`)
+    : (trustedProxies as number | undefined);
   return {
     secrets,
     provider: defaultProvider,
@@ -190,21 +227,23 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     jobAttempts: read.number('jobAttempts', defaults.jobAttempts, { integer: true, min: 1 }),
     jobBackoffMs: read.number('jobBackoffMs', defaults.jobBackoffMs, { integer: true }),
     store,
-    maxBodyBytes: read.number('maxBodyBytes', defaults.maxBodyBytes, { integer: true }),
+    body: { max: maxBodyBytes, timeoutMs: bodyTimeoutMs, budget: new BodyBudget(maxBytesInFlight) },
     handlerTimeoutMs: read.number('handlerTimeoutMs', defaults.handlerTimeoutMs, { integer: true }),
     leaseMs: read.number('leaseMs', defaults.leaseMs, { integer: true }),
     doneTtlMs,
     age,
-    allowed: allowedIps && allowList(allowedIps),
-    trustProxy: read.of<TrustProxy>(
-      'trustProxy',
-      (value) => Array.isArray(value) || (Number.isInteger(value) && (value as number) >= 0),
-      'a number of hops or a list of addresses',
-    ),
+    allowed: allowedIps && allowList(allowedIps, `${MAKER}: allowedIps`),
+    trustProxy,
     clientIp: read.fn('clientIp'),
     bus,
     bounded: store.inProcess ? (step) => step : (step, name) => bound(step, `store's ${name}`),
     boundedQueue: (step, name) => bound(step, `queue's ${name}`),
-    report: safely(read.fn('onError')),
+    report,
   };
+}
+
+/** Told to `onError` when a receiver is made with a secret under {@link MIN_SECRET_BYTES} bytes. */
+export class WeakSecretWarning extends Error {
+  override name = 'WeakSecretWarning';
+  readonly code = 'WEAK_SECRET';
 }

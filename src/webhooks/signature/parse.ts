@@ -11,8 +11,12 @@ import { readSignature, secretBytes, toBytes, type RawBody, type WebhookSecrets 
 
 export const SIGNATURE_HEADER = 'smile-signature';
 
-/** Refuse events older than this by default: within it, the dedupe window remembers their ids. */
-export const DEFAULT_MAX_EVENT_AGE_MS = 23 * 60 * 60 * 1000;
+/**
+ * Refuse events older than this by default: one hour. Smile retries within minutes, and the memory
+ * store may forget an id sooner than its TTL (10,000 newer ids, or a restart), so the window is
+ * kept far inside what dedupe remembers.
+ */
+export const DEFAULT_MAX_EVENT_AGE_MS = 60 * 60 * 1000;
 /** Refuse events further ahead than this by default: clocks disagree by less. */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -52,7 +56,7 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
 
 /** How old, or how far ahead, a verified event may be. */
 export interface EventAgeRules {
-  /** Refuse events whose `createdAt` is older than this (default 23 hours). `Infinity` turns it off. */
+  /** Refuse events whose `createdAt` is older than this (default one hour). `Infinity` turns it off. */
   maxEventAgeMs?: number;
   /** Refuse events whose `createdAt` is more than this in the future (default five minutes). */
   maxClockSkewMs?: number;
@@ -145,17 +149,21 @@ export function readVerifiedEvent(
  * {@link WebhookVerificationError}: `MISSING_SIGNATURE`, `BAD_SIGNATURE`, `INVALID_JSON`,
  * `INVALID_EVENT`, `EVENT_TOO_OLD` or `EVENT_IN_FUTURE`.
  */
-export async function parseWebhook(
+export function parseWebhook(
   rawBody: RawBody,
   headers: WebhookHeaders,
   secret: WebhookSecrets,
   options: ParseWebhookOptions = {},
 ): Promise<SmileWebhookEvent> {
+  // A wrong secret or option is a TypeError (or a RangeError) thrown at once; a wrong request is
+  // a rejection with a WebhookVerificationError.
   const rules = ageRules('parseWebhook', options);
   const secrets = secretBytes(secret);
-  const signature = requireSignature(headerValue(headers, SIGNATURE_HEADER));
   const provider = options.provider ?? defaultProvider;
-  return readVerifiedEvent(rawBody, await provider.verify(toBytes(rawBody), signature, secrets), rules);
+  return Promise.resolve(headerValue(headers, SIGNATURE_HEADER))
+    .then(requireSignature)
+    .then((signature) => provider.verify(toBytes(rawBody), signature, secrets))
+    .then((verified) => readVerifiedEvent(rawBody, verified, rules));
 }
 
 /**

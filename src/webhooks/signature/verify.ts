@@ -64,20 +64,28 @@ export function readSignature(header: string | null | undefined): Uint8Array | u
   return bytes;
 }
 
+/** A secret shorter than this is warned of: it can be guessed (Smile takes up to 64 characters). */
+export const MIN_SECRET_BYTES = 16;
+
 /**
  * The secrets of a {@link WebhookSecrets}, as bytes, each copied (so that bytes changed later
- * under the same object change nothing); a TypeError for none or an empty one.
+ * under the same object change nothing). A TypeError for none, and for any secret of zero bytes,
+ * in whatever form (`''`, an empty Buffer, `Buffer.from(env ?? '', 'hex')`): under an empty key
+ * anyone can sign.
  */
 export function secretBytes(secrets: WebhookSecrets): Uint8Array[] {
   const list: readonly unknown[] = Array.isArray(secrets) ? secrets : [secrets];
-  if (list.length === 0)
+  if (list.length === 0) {
     throw new TypeError('The webhook secret is missing: give it, or a list of them while one is rotated');
+  }
   return list.map((secret) => {
     if (typeof secret !== 'string' && !(secret instanceof ArrayBuffer) && !ArrayBuffer.isView(secret)) {
       throw new TypeError('A webhook secret must be a string or bytes (an ArrayBuffer or a view of one)');
     }
     const bytes = toBytes(secret);
-    if (typeof secret === 'string' && !secret) throw new TypeError('The webhook secret is missing or empty');
+    if (bytes.byteLength === 0) {
+      throw new TypeError('A webhook secret is empty (zero bytes): with it anyone could sign; check how it is read');
+    }
     return new Uint8Array(bytes);
   });
 }
@@ -87,15 +95,16 @@ export function secretBytes(secrets: WebhookSecrets): Uint8Array[] {
  * of several secrets while a secret is rotated. The comparison does not leak how much of a guess
  * was right. An empty, missing or malformed header, or one of the wrong length, is simply false.
  */
-export async function verifySignature(
+export function verifySignature(
   rawBody: RawBody,
   signatureHeader: string | null | undefined,
   secret: WebhookSecrets,
   provider: HmacProvider = defaultProvider,
 ): Promise<boolean> {
+  // Checked before any promise: a wrong secret is a TypeError thrown at once.
   const secrets = secretBytes(secret);
   const signature = readSignature(signatureHeader);
-  return signature ? provider.verify(toBytes(rawBody), signature, secrets) : false;
+  return signature ? provider.verify(toBytes(rawBody), signature, secrets) : Promise.resolve(false);
 }
 
 /**
@@ -120,12 +129,13 @@ export function verifySignatureSync(
  * The `Smile-Signature` Smile would send with `rawBody`: the lowercase hex HMAC-SHA512 of the
  * exact bytes, keyed with `secret`. For tests and local tools that play Smile's side.
  */
-export async function signWebhook(
+export function signWebhook(
   rawBody: RawBody,
   secret: WebhookSecret,
   provider: HmacProvider = defaultProvider,
 ): Promise<string> {
   const [key] = secretBytes(secret);
-  const signature = await provider.sign(toBytes(rawBody), key);
-  return Array.from(signature, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return provider
+    .sign(toBytes(rawBody), key)
+    .then((signature) => Array.from(signature, (byte) => byte.toString(16).padStart(2, '0')).join(''));
 }

@@ -31,8 +31,13 @@ export interface EventHistory {
   entries: BusEntry[];
   /** False when the history no longer reaches back to the cursor: events may be missing. */
   complete: boolean;
-  /** The bus's newest id: a cursor beyond it is from the future, and counts as this. */
+  /** The bus's newest id: a cursor beyond it is from the future, and counts as this. Never sent to a page. */
   head: number;
+  /**
+   * An id below every id the bus gives from now on, made of its clock alone: where a stream that
+   * must resync resumes from. It tells a page nothing of other users' events, as `head` would.
+   */
+  resume: number;
 }
 
 export interface EventBus {

@@ -4,9 +4,9 @@
  * runs only while a stream is open, and never keeps the process alive by itself.
  */
 
-/** What a heartbeat beats: an open stream. */
+/** What a heartbeat beats: an open stream, told the time of the beat (to end itself when its time is up). */
 export interface Beating {
-  beat(): void;
+  beat(now: number): void;
 }
 
 export class Heartbeat {
@@ -22,8 +22,9 @@ export class Heartbeat {
     this.#streams.add(stream);
     if (this.#timer) return;
     this.#timer = setInterval(() => {
+      const now = Date.now();
       // A stream that a beat ends leaves the set meanwhile, which iterating a Set allows.
-      for (const open of this.#streams) open.beat();
+      for (const open of this.#streams) open.beat(now);
     }, this.#ms);
     (this.#timer as { unref?: () => void }).unref?.();
   }

@@ -102,7 +102,9 @@ export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
           lists.push(history.entries.filter((entry) => entry.id > from));
         }
         // A cursor at or past the newest id has missed nothing.
-        return { entries: mergeEntries(lists), complete: after >= head || from >= reach, head };
+        // Every id published from now on is at least this millisecond's first microsecond.
+        const resume = Date.now() * 1000 - 1;
+        return { entries: mergeEntries(lists), complete: after >= head || from >= reach, head, resume };
       }),
 
     close: () =>

@@ -63,10 +63,12 @@ for i = 2, #KEYS, 2 do
 end
 return sid`;
 
-// KEYS: the id counter, then each user's history and reach. Answers the head, then per user its
-// reach and its entries, newest first.
+// KEYS: the id counter, then each user's history and reach. Answers the head and Redis's clock
+// (µs less one: every id published from now on is above it), then per user its reach and its
+// entries, newest first.
 const HISTORY_SCRIPT = `
-local out = { redis.call('GET', KEYS[1]) or '0' }
+local t = redis.call('TIME')
+local out = { redis.call('GET', KEYS[1]) or '0', string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]) - 1) }
 for i = 2, #KEYS, 2 do
   out[#out + 1] = redis.call('GET', KEYS[i + 1]) or '0'
   out[#out + 1] = redis.call('LRANGE', KEYS[i], 0, -1)
@@ -197,13 +199,13 @@ export function redisEventBus(options: RedisEventBusOptions): EventBus {
     },
 
     async history(userIds, after) {
-      const [head, ...rest] = (await send([
+      const [head, clock, ...rest] = (await send([
         'EVAL',
         HISTORY_SCRIPT,
         String(1 + userIds.length * 2),
         counterKey,
         ...userKeys(userIds),
-      ])) as [string, ...(string | string[])[]];
+      ])) as [string, string, ...(string | string[])[]];
       const headId = Number(head);
       const from = Math.min(after, headId);
       let reach = ageFloor();
@@ -215,7 +217,12 @@ export function redisEventBus(options: RedisEventBusOptions): EventBus {
           .filter((entry) => entry.id > from && entry.id >= ageFloor());
         lists.push(entries.reverse());
       }
-      return { entries: mergeEntries(lists), complete: after >= headId || from >= reach, head: headId };
+      return {
+        entries: mergeEntries(lists),
+        complete: after >= headId || from >= reach,
+        head: headId,
+        resume: Number(clock),
+      };
     },
 
     async close() {

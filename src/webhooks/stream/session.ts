@@ -40,6 +40,8 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
   #unsubscribe?: () => void;
   #lastSent = 0;
   #closed = false;
+  // When its time is up: then the next heartbeat ends it, and its page reconnects, authorized again.
+  readonly #endsAt: number;
 
   constructor(
     userIds: readonly string[],
@@ -53,15 +55,19 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
     this.#settings = settings;
     this.#registry = registry;
     this.#heartbeat = heartbeat;
+    // Up to a tenth sooner, at random: pages opened together do not all come back together.
+    this.#endsAt = Date.now() + settings.maxStreamMs * (1 - Math.random() / 10);
+    // Counted from now, so that streams still subscribing count against the bounds too.
+    registry.add(this);
   }
 
-  /** Subscribes, then reads history after the cursor; rejects, having let go of the bus, if either fails. */
+  /** Subscribes, then reads history after the cursor; rejects, having let go of everything, if either fails. */
   async subscribe(): Promise<void> {
     const { bus, bounded } = this.#settings;
     const cursor = this.#cursor;
     try {
       this.#unsubscribe = await bounded(bus.subscribe(this.userIds, this), 'subscribe');
-      // Garbage reads no history, but learns the head to resync from.
+      // Garbage reads no history, but learns where to resync from.
       if (cursor !== undefined) {
         this.#history = await bounded(
           bus.history(this.userIds, Number.isNaN(cursor) ? Number.MAX_SAFE_INTEGER : cursor),
@@ -70,7 +76,7 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
       }
       if (!this.#heard) throw new BusLostError('The event bus lost its connection while the stream began');
     } catch (error) {
-      this.#unsubscribe?.();
+      this.#cleanup();
       throw error;
     }
   }
@@ -82,15 +88,17 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
     this.#controller = controller;
-    this.#registry.add(this);
+    // Ended while it was subscribing (endStreams, a logout): it begins ended.
+    if (this.#closed) return controller.close();
     this.#write(encoder.encode(`retry: ${this.#settings.retryMs}\n\n`));
     const history = this.#history;
     const cursor = this.#cursor;
     if (history && (Number.isNaN(cursor) || !history.complete)) {
-      // The page must refetch what it shows; the stream goes on from the bus's newest id.
+      // The page must refetch what it shows; the stream goes on from the bus's clock, an id that
+      // says nothing of any other user's events.
       const reason: ResyncReason = Number.isNaN(cursor) ? 'cursor' : 'history';
-      this.#lastSent = history.head;
-      this.#write(encoder.encode(`id: ${history.head}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`));
+      this.#lastSent = history.resume;
+      this.#write(encoder.encode(`id: ${history.resume}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`));
     } else if (history) {
       // A cursor from the future counts as the newest id, so that no later event is skipped.
       this.#lastSent = Math.min(cursor!, history.head);
@@ -118,8 +126,9 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
     else this.#heard = undefined;
   }
 
-  beat(): void {
-    this.#write(HEARTBEAT);
+  beat(now: number): void {
+    if (now >= this.#endsAt) this.end();
+    else this.#write(HEARTBEAT);
   }
 
   /** Ends the stream: its page reconnects and resumes from its last id. */

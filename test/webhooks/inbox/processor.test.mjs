@@ -10,7 +10,7 @@ import { createWebhookHandler, signWebhook, webhookJobId, webhookProcessor } fro
 import { startInboxProcess } from '../../support/inbox-process.mjs';
 import { startRedis } from '../../support/redis-server.mjs';
 
-const secret = 'whsec_inbox';
+const secret = 'whsec_inbox_0123456789';
 const body = (id) =>
   JSON.stringify({ id, version: 1, type: 'TASK_FINISHED', createdAt: new Date().toISOString(), data: { userId: 'u' } });
 const deliver = async (handler, id) => {
@@ -89,8 +89,16 @@ describe('the durable inbox', () => {
       assert.deepEqual(handled, ['evt_1']);
       const counts = await box.queue.getJobCounts('waiting', 'completed');
       assert.deepEqual(counts, { waiting: 0, completed: 1 });
+      // Kept for the dedupe window, its payload not: the envelope only, and the delivery stamp.
       const job = await box.queue.getJob(webhookJobId('evt_1'));
-      assert.equal(job.data.event.type, 'TASK_FINISHED');
+      const { id, type, version, createdAt } = JSON.parse(body('evt_1'));
+      assert.deepEqual(job.data, {
+        event: { id, type, version, createdAt: job.data.event.createdAt },
+        delivery: job.data.delivery,
+        handled: true,
+      });
+      assert.equal(typeof createdAt, 'string');
+      assert.equal('data' in job.data.event, false, 'no payload is held once the job has completed');
     } finally {
       await box.close();
     }
@@ -118,6 +126,8 @@ describe('the durable inbox', () => {
       const job = await box.queue.getJob(webhookJobId('evt_dead'));
       assert.equal(job.attemptsMade, 2);
       assert.equal(await job.getState(), 'failed');
+      // The dead letter keeps its payload, to be retried.
+      assert.deepEqual(job.data.event.data, { userId: 'u' });
       // Failed: a duplicate still adds nothing.
       assert.deepEqual(await deliver(box.handler, 'evt_dead'), [200, { received: true, duplicate: true }]);
       failing = false;
@@ -236,16 +246,21 @@ describe("an outage of onEvent under Smile's schedule, compressed", () => {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 5 * T - (Date.now() - queueStarted))));
       inboxDown = false;
       // Recovered: the retries that wait out their backoff run now instead of in a minute.
+      // Done when every job has completed: a job completes a moment after its onEvent returns.
+      const completed = new Set();
       const allDone = new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${handled.size} of ${EVENTS} handled`)), 60_000);
-        const check = () => {
-          if (handled.size < EVENTS) return;
+        const timer = setTimeout(
+          () => reject(new Error(`only ${completed.size} of ${EVENTS} completed (${handled.size} handled)`)),
+          60_000,
+        );
+        const check = ({ jobId } = {}) => {
+          if (jobId) completed.add(jobId);
+          if (completed.size < EVENTS) return;
           clearTimeout(timer);
           box.events.off('completed', check);
           resolve();
         };
         box.events.on('completed', check);
-        check();
       });
       // A try that began before the recovery still fails, and waits out its backoff again: each
       // job that goes back to waiting is promoted too.

@@ -139,7 +139,12 @@ describe('createWebhookHandler', () => {
         controller.enqueue(new Uint8Array(100));
       },
     });
-    const streamed = new Request('https://receiver.test/', { method: 'POST', body: endless, duplex: 'half' });
+    const streamed = new Request('https://receiver.test/', {
+      method: 'POST',
+      body: endless,
+      duplex: 'half',
+      headers: { 'smile-signature': await sign('x') },
+    });
     assert.deepEqual(await answer(streamed), [413, { error: 'BODY_TOO_LARGE' }]);
     assert.ok(pulled <= 12, `pulled ${pulled} chunks of 100 bytes`);
   });
@@ -159,7 +164,12 @@ describe('createWebhookHandler', () => {
     assert.deepEqual(await answer(post(signed, repeated)), [401, { error: 'BAD_SIGNATURE' }]);
     const broken = new ReadableStream({ start: (controller) => controller.error(new Error('connection reset')) });
     const response = await handler(
-      new Request('https://receiver.test/', { method: 'POST', body: broken, duplex: 'half' }),
+      new Request('https://receiver.test/', {
+        method: 'POST',
+        body: broken,
+        duplex: 'half',
+        headers: { 'smile-signature': await sign('x') },
+      }),
     );
     assert.deepEqual([response.status, await response.json()], [400, { error: 'BODY_UNREADABLE' }]);
     assert.deepEqual(calls, []);

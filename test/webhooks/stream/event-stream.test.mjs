@@ -265,6 +265,198 @@ describe('ending streams', () => {
   });
 });
 
+describe('bounds, lifetimes and logouts', () => {
+  /** Opens a raw stream of `user` and reads its first bytes; its `cancel()` leaves. */
+  async function openRaw(url, user, headers = {}) {
+    const controller = new AbortController();
+    const response = await fetch(url, {
+      headers: { cookie: `session=${user}`, ...headers },
+      signal: controller.signal,
+    });
+    if (response.status === 200) await response.body.getReader().read();
+    return { response, cancel: () => controller.abort() };
+  }
+
+  test('maxStreamsPerUser and maxStreams: one stream more is 429 TOO_MANY_STREAMS', async () => {
+    const app = await startApp({ streamOptions: { maxStreamsPerUser: 2, maxStreams: 3 } });
+    const open = [];
+    try {
+      open.push(await openRaw(app.url, 'usr-many'), await openRaw(app.url, 'usr-many'));
+      const third = await openRaw(app.url, 'usr-many');
+      assert.equal(third.response.status, 429);
+      assert.deepEqual(await third.response.json(), { error: 'TOO_MANY_STREAMS' });
+      assert.equal(third.response.headers.get('retry-after'), '2');
+      // Another user still gets one; then the instance is full for everyone.
+      open.push(await openRaw(app.url, 'usr-other'));
+      assert.equal(open.at(-1).response.status, 200);
+      assert.equal((await openRaw(app.url, 'usr-third')).response.status, 429);
+      // A stream that leaves gives its place back.
+      open.shift().cancel();
+      await pollUntil(
+        async () => app.stream.connections,
+        (count) => count === 2,
+        'a stream gone',
+      );
+      const again = await openRaw(app.url, 'usr-many');
+      open.push(again);
+      assert.equal(again.response.status, 200);
+    } finally {
+      for (const stream of open) stream.cancel();
+      await app.stop();
+    }
+  });
+
+  test('maxStreamMs ends a stream, whose page reconnects authorized again and misses nothing', async () => {
+    let authorized = 0;
+    const app = await startApp({
+      streamOptions: { maxStreamMs: 300, heartbeatMs: 25, retryMs: 50 },
+      authorize: (request) => {
+        const user = session(request);
+        if (!user) return null;
+        authorized++;
+        return [user];
+      },
+    });
+    try {
+      const page = open(app.url, 'usr-lifetime');
+      await pollUntil(
+        async () => authorized,
+        (count) => count >= 2,
+        'the page authorized again after its stream ended',
+        10_000,
+      );
+      const event = webhook('TASK_STARTED', { userId: 'usr-lifetime', sourceId: 'after-the-end' });
+      assert.equal(await app.post(event), 200);
+      await page.until(({ heard }) => heard.some((heard_) => heard_.id === event.id), 'the event after a reconnect');
+      assert.equal(page.heard.filter((heard_) => heard_.id === event.id).length, 1);
+      page.page.close();
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('endStreamsFor(user) ends that user’s streams only, and says how many', async () => {
+    const app = await startApp();
+    const open = [];
+    try {
+      open.push(
+        await openRaw(app.url, 'usr-logout'),
+        await openRaw(app.url, 'usr-logout'),
+        await openRaw(app.url, 'usr-stays'),
+      );
+      assert.equal(app.stream.connections, 3);
+      assert.equal(app.stream.endStreamsFor('usr-logout'), 2);
+      assert.equal(app.stream.connections, 1);
+      assert.equal(app.stream.endStreamsFor('usr-nobody'), 0);
+      assert.equal(app.stream.connections, 1);
+    } finally {
+      for (const stream of open) stream.cancel();
+      await app.stop();
+    }
+  });
+});
+
+describe('what a stream tells of others', () => {
+  test('a resync carries the bus’s clock, never its newest id: nothing of other users’ events', async () => {
+    // A bus whose newest id is another user's event, far from the clock.
+    const real = memoryEventBus();
+    const bus = {
+      ...real,
+      history: async (users, after) => ({ ...(await real.history(users, after)), head: 987654321987654 }),
+    };
+    const app = await startApp({ bus });
+    try {
+      const before = Date.now() * 1000;
+      const { status, text } = await rawStream(
+        app.url,
+        { cookie: 'session=usr-quiet', 'last-event-id': 'garbage' },
+        (so) => so.includes('event: resync'),
+      );
+      assert.equal(status, 200);
+      const id = Number(text.match(/id: (\d+)\nevent: resync/)[1]);
+      assert.notEqual(id, 987654321987654);
+      assert.ok(id >= before - 1 && id <= Date.now() * 1000, `the resync id ${id} is the clock's`);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('the memory bus’s resume point is its clock, whatever other users published', async () => {
+    const bus = memoryEventBus();
+    const empty = await bus.history(['usr-a'], 0);
+    for (let index = 0; index < 50; index++) await bus.publish(webhook('TASK_STARTED', { userId: 'usr-b' }));
+    const after = await bus.history(['usr-a'], 0);
+    assert.ok(after.head > empty.head, 'the head moved with usr-b’s events');
+    assert.ok(
+      after.resume >= empty.resume && after.resume <= Date.now() * 1000,
+      'the resume point only moved with the clock',
+    );
+    // Every id published from then on is above it.
+    await bus.publish(webhook('TASK_STARTED', { userId: 'usr-a' }));
+    const [entry] = (await bus.history(['usr-a'], after.resume)).entries;
+    assert.ok(entry.id > after.resume);
+  });
+});
+
+describe('other sites', () => {
+  test('a cross-site request is refused 403 unless its Origin is listed; a listed one gets exact CORS with credentials', async () => {
+    const app = await startApp({ streamOptions: { allowedOrigins: ['https://app.example'] } });
+    try {
+      const headersOf = (origin, site) => ({ cookie: 'session=usr-cors', origin, 'sec-fetch-site': site });
+      const refused = await fetch(app.url, { headers: headersOf('https://evil.example', 'cross-site') });
+      assert.equal(refused.status, 403);
+      assert.deepEqual(await refused.json(), { error: 'ORIGIN_NOT_ALLOWED' });
+      assert.equal(refused.headers.get('access-control-allow-origin'), null);
+      assert.equal(refused.headers.get('x-content-type-options'), 'nosniff');
+      const listed = await rawStream(app.url, headersOf('https://app.example', 'cross-site'), (so) =>
+        so.startsWith('retry:'),
+      );
+      assert.equal(listed.status, 200);
+      assert.equal(listed.headers.get('access-control-allow-origin'), 'https://app.example');
+      assert.equal(listed.headers.get('access-control-allow-credentials'), 'true');
+      assert.equal(listed.headers.get('vary'), 'Origin');
+      assert.equal(listed.headers.get('x-content-type-options'), 'nosniff');
+      // The page's own origin needs no CORS; every answer still varies by Origin.
+      const own = await rawStream(app.url, headersOf(app.base, 'same-origin'), (so) => so.startsWith('retry:'));
+      assert.equal(own.status, 200);
+      assert.equal(own.headers.get('access-control-allow-origin'), null);
+      assert.equal(own.headers.get('vary'), 'Origin');
+      // A bearer token is no simple request: a listed origin's preflight is answered.
+      const preflight = await fetch(app.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-headers': 'authorization' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example');
+      assert.match(preflight.headers.get('access-control-allow-headers'), /authorization/);
+      assert.equal(
+        (await fetch(app.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } })).status,
+        405,
+      );
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('with no origin listed, a cross-site request is refused, and no answer names an origin', async () => {
+    const app = await startApp();
+    try {
+      const refused = await fetch(app.url, {
+        headers: { cookie: 'session=usr-x', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      });
+      assert.equal(refused.status, 403);
+      const sameSite = await rawStream(app.url, { cookie: 'session=usr-x', 'sec-fetch-site': 'same-site' }, (so) =>
+        so.startsWith('retry:'),
+      );
+      assert.equal(sameSite.status, 200);
+      assert.equal(sameSite.headers.get('access-control-allow-origin'), null);
+      assert.equal(sameSite.headers.get('x-content-type-options'), 'nosniff');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('resuming', () => {
   test('a reconnect with Last-Event-ID gets exactly the events it missed, and `since` a time gets those since then', async () => {
     const app = await startApp();
@@ -465,20 +657,23 @@ describe('publishing', () => {
       const process = webhookProcessor(async () => order.push('onEvent'), { bus });
       const queued = webhook('TASK_FINISHED', { userId: 'usr-jo', sourceId: 'queued' });
       page.page.addEventListener('TASK_FINISHED', () => order.push('heard'));
-      await process({ data: { event: queued, delivery: 'd' } });
+      await process({ data: { event: queued, delivery: 'd' }, updateData: async () => {} });
       await page.until(({ heard }) => heard.length >= 1, 'the worker-published event');
       assert.deepEqual(
         page.heard.map((heard) => heard.data.sourceId),
         ['queued'],
       );
       assert.deepEqual(order, ['onEvent', 'heard']);
-      // A bus that fails is told, and fails neither the receiver's answer nor the job.
+      // A bus that fails is told: it fails the job (whose retry publishes only), not the receiver's answer.
       const broken = { ...bus, publish: () => Promise.reject(new Error('bus down')) };
       const told = [];
-      await webhookProcessor(() => {}, { bus: broken, onError: (error) => told.push(error.message) })({
-        data: { event: queued, delivery: 'd' },
-      });
+      const job = { data: { event: queued, delivery: 'd' }, updateData: async (data) => void (job.data = data) };
+      await assert.rejects(
+        webhookProcessor(() => {}, { bus: broken, onError: (error) => told.push(error.message) })(job),
+        /bus down/,
+      );
       assert.deepEqual(told, ['bus down']);
+      assert.equal(job.data.handled, true, 'its retry publishes only');
       const brokenApp = await startApp({ bus: broken });
       try {
         assert.equal(await brokenApp.post(webhook('TASK_STARTED', { userId: 'usr-jo' })), 200);
