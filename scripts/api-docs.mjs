@@ -1,5 +1,6 @@
-// Renders the README's API reference from custom-elements.json (between the api markers), so
-// that the docs cannot drift from the manifest. `--check` only verifies the README is current.
+// Renders the element guide's API reference (docs/element.md, between the api markers) from
+// custom-elements.json, so that the docs cannot drift from the manifest. `--check` only verifies
+// that the guide is current.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -94,25 +95,28 @@ export function renderApi(manifest) {
   return lines.join('\n');
 }
 
-/** The README with its API section replaced by the rendering of `manifest`. */
-export function withApi(readme, manifest) {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error('README.md has no api markers');
-  return readme.slice(0, start) + renderApi(manifest) + readme.slice(end + END.length);
+/** Where the API reference lives. */
+export const API_DOCUMENT = 'docs/element.md';
+
+/** The guide with its API section replaced by the rendering of `manifest`. */
+export function withApi(guide, manifest) {
+  const start = guide.indexOf(START);
+  const end = guide.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${API_DOCUMENT} has no api markers`);
+  return guide.slice(0, start) + renderApi(manifest) + guide.slice(end + END.length);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const manifest = JSON.parse(await readFile(new URL('custom-elements.json', root), 'utf8'));
-  const readmeUrl = new URL('README.md', root);
-  const readme = await readFile(readmeUrl, 'utf8');
-  const updated = withApi(readme, manifest);
+  const guideUrl = new URL(API_DOCUMENT, root);
+  const guide = await readFile(guideUrl, 'utf8');
+  const updated = withApi(guide, manifest);
   if (process.argv.includes('--check')) {
-    if (updated !== readme) {
-      console.error('README.md API reference is stale: run `npm run build`.');
+    if (updated !== guide) {
+      console.error(`${API_DOCUMENT}'s API reference is stale: run \`npm run build\`.`);
       process.exit(1);
     }
-  } else if (updated !== readme) {
-    await writeFile(readmeUrl, updated);
+  } else if (updated !== guide) {
+    await writeFile(guideUrl, updated);
   }
 }

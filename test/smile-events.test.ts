@@ -168,13 +168,13 @@ describe('SmileEvents, the browser client of the event stream', function () {
   });
 });
 
-describe("the README's browser snippet", function () {
+describe("the events guide's browser snippet", function () {
   this.timeout(30000);
 
   it('as written, shows the payroll data when the TASK_FINISHED of the account just connected arrives', async () => {
-    const readme = await (await fetch('/README.md')).text();
-    const code = readme.slice(readme.indexOf('#### The page: `wink-widget/events`')).match(/```js\n([\s\S]*?)```/)?.[1];
-    expect(code, 'the README has the snippet').to.be.a('string');
+    const guide = await (await fetch('/docs/events.md')).text();
+    const code = guide.slice(guide.indexOf('## The page: `wink-widget/events`')).match(/```js\n([\s\S]*?)```/)?.[1];
+    expect(code, 'the guide has the snippet').to.be.a('string');
     const user = newUser();
     signInAs(user);
     const { el, log } = mountWidget({

@@ -38,7 +38,7 @@ const pageOf = (port, options) => {
 after(() => pages.forEach(({ page }) => page.close()));
 
 test("one instance: the page of the session's user hears its events after onEvent, and no one else's; no session is refused", async () => {
-  const server = await serveSnippet(await snippet('#### One instance', 'events-one-instance.mjs'), env);
+  const server = await serveSnippet(await snippet('docs/events.md', '## One instance', 'events-one-instance.mjs'), env);
   try {
     assert.equal((await fetch(`http://127.0.0.1:${server.port}/smile/events`)).status, 401);
     const since = new Date(Date.now() - 1);
@@ -71,7 +71,7 @@ test("one instance: the page of the session's user hears its events after onEven
 
 test('many instances: a webhook received by one reaches the page on the other, and the page resumes on it after a SIGTERM', async () => {
   const redis = await startRedis();
-  const file = await snippet('#### Many instances: a Redis bus', 'events-redis.mjs');
+  const file = await snippet('docs/events.md', '## Many instances: a Redis bus', 'events-redis.mjs');
   const [one, two] = await Promise.all([
     serveSnippet(file, { ...env, REDIS_URL: redis.url }),
     serveSnippet(file, { ...env, REDIS_URL: redis.url }),

@@ -27,8 +27,20 @@ async function serve(file, env) {
   return { post, printed, stop };
 }
 
+test('the README’s receiver is the guide’s Node receiver, which the next test runs as written', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const read = (file) => readFile(new URL(file, import.meta.url), 'utf8');
+  const [inReadme, inGuide] = await Promise.all([
+    snippet('README.md', '## Webhooks', 'readme-receiver.mjs'),
+    snippet('docs/webhooks.md', '## Node\n', 'guide-receiver.mjs'),
+  ]);
+  assert.equal(await read(inReadme), await read(inGuide));
+});
+
 test('the Node receiver handles once, answers duplicates, and refuses', async () => {
-  const receiver = await serve(await snippet('#### Node', 'node-receiver.mjs'), { SMILE_WEBHOOK_SECRET: secret });
+  const receiver = await serve(await snippet('docs/webhooks.md', '## Node\n', 'node-receiver.mjs'), {
+    SMILE_WEBHOOK_SECRET: secret,
+  });
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
     assert.deepEqual(await receiver.post({ 'Smile-Signature': signature }), [200, { received: true, duplicate: true }]);
@@ -49,7 +61,8 @@ test('the Node receiver handles once, answers duplicates, and refuses', async ()
 });
 
 test('the fetch-style handler handles once, answers duplicates, and refuses', async (t) => {
-  const handler = (await import(await snippet('#### A fetch-style handler', 'fetch-handler.mjs'))).default;
+  const handler = (await import(await snippet('docs/webhooks.md', '## A fetch-style handler', 'fetch-handler.mjs')))
+    .default;
   const logged = [];
   t.mock.method(console, 'log', (...args) => logged.push(args.join(' ')));
   const env = { SMILE_WEBHOOK_SECRET: secret };
@@ -75,7 +88,7 @@ test('the fetch-style handler handles once, answers duplicates, and refuses', as
 
 test('two instances of the Redis receiver share one Redis: an event sent to both is handled once', async () => {
   const redis = await startRedis();
-  const file = await snippet('#### Several instances: Redis', 'redis-receiver.mjs');
+  const file = await snippet('docs/webhooks.md', '## Several instances: Redis', 'redis-receiver.mjs');
   const env = { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url };
   const instances = [];
   try {
@@ -118,7 +131,7 @@ async function retryWhileUnavailable(deliver) {
 
 test('the README Redis receiver answers 503 within a second while Redis is down, stays up, and recovers by itself', async () => {
   let redis = await startRedis();
-  const file = await snippet('#### Several instances: Redis', 'redis-receiver-outage.mjs');
+  const file = await snippet('docs/webhooks.md', '## Several instances: Redis', 'redis-receiver-outage.mjs');
   const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true }]);
@@ -139,7 +152,7 @@ test('the README Redis receiver answers 503 within a second while Redis is down,
 
 test('the README durable inbox queues, runs each event once, and answers duplicates', async () => {
   const redis = await startRedis();
-  const file = await snippet('#### Durable inbox: BullMQ', 'inbox-receiver.mjs');
+  const file = await snippet('docs/webhooks.md', '## Durable inbox: BullMQ', 'inbox-receiver.mjs');
   const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, queued: true }]);
@@ -156,7 +169,7 @@ test('the README durable inbox queues, runs each event once, and answers duplica
 
 test('the README durable inbox answers 503 within a second while Redis is down, stays up, and recovers by itself', async () => {
   let redis = await startRedis();
-  const file = await snippet('#### Durable inbox: BullMQ', 'inbox-receiver-outage.mjs');
+  const file = await snippet('docs/webhooks.md', '## Durable inbox: BullMQ', 'inbox-receiver-outage.mjs');
   const receiver = await serve(file, { SMILE_WEBHOOK_SECRET: secret, REDIS_URL: redis.url });
   try {
     assert.deepEqual(await receiver.post({ 'smile-signature': signature }), [200, { received: true, queued: true }]);

@@ -1,5 +1,6 @@
-// The README stays in step with the code: its events table is the callback table, its error
-// table lists every error code, and CI runs exactly its test command.
+// The docs stay in step with the code: the element guide's events table is the callback table,
+// its error table lists every error code, the frameworks guide shows the examples the suite runs,
+// and CI runs exactly the README's test command.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -7,17 +8,22 @@ import { WINK_CALLBACKS } from '../../dist/index.js';
 
 const root = new URL('../../', import.meta.url);
 const readme = await readFile(new URL('README.md', root), 'utf8');
+const elementGuide = await readFile(new URL('docs/element.md', root), 'utf8');
+const frameworksGuide = await readFile(new URL('docs/frameworks.md', root), 'utf8');
 
-test('the README events table is the callback table, in order', () => {
-  const rows = [...readme.matchAll(/^\| `(on\w+)` \| `([a-z-]+)`/gm)].map(([, callback, event]) => [callback, event]);
+test('the element guide’s events table is the callback table, in order', () => {
+  const rows = [...elementGuide.matchAll(/^\| `(on\w+)` \| `([a-z-]+)`/gm)].map(([, callback, event]) => [
+    callback,
+    event,
+  ]);
   assert.deepEqual(rows, Object.entries(WINK_CALLBACKS));
 });
 
-test('the README error table lists every WidgetErrorCode', async () => {
+test('the element guide’s error table lists every WidgetErrorCode', async () => {
   const types = await readFile(new URL('dist/events.d.ts', root), 'utf8');
   const union = types.match(/export type WidgetErrorCode =([^;]+);/)[1];
   const codes = [...union.matchAll(/'([A-Z_]+)'/g)].map(([, code]) => code);
-  const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \| /gm)].map(([, code]) => code);
+  const documented = [...elementGuide.matchAll(/^\| `([A-Z_]+)` \| /gm)].map(([, code]) => code);
   assert.deepEqual(documented.sort(), codes.sort());
 });
 
@@ -30,7 +36,7 @@ test('the first screen shows npm start and npm test, and .ci/run runs that test 
   assert.match(ci, /^npm test 2>&1/m);
 });
 
-test('each framework section shows exactly the example its browser test runs', async () => {
+test('each section of the frameworks guide shows exactly the example its browser test runs', async () => {
   const examples = {
     html: 'html/index.html',
     vue: 'vue/App.vue',
@@ -41,8 +47,8 @@ test('each framework section shows exactly the example its browser test runs', a
   for (const [language, path] of Object.entries(examples)) {
     const source = await readFile(new URL(`demo/frameworks/${path}`, root), 'utf8');
     assert.ok(
-      readme.includes(`\`\`\`${language}\n${source}\`\`\``),
-      `README does not show demo/frameworks/${path} as it is`,
+      frameworksGuide.includes(`\`\`\`${language}\n${source}\`\`\``),
+      `docs/frameworks.md does not show demo/frameworks/${path} as it is`,
     );
   }
 });

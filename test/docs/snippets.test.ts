@@ -1,14 +1,15 @@
-// Documentation against the running code: the README's scenario table is the simulator's list,
-// and the manifest's CSS parts and custom properties exist in the element.
+// Documentation against the running code: the simulator guide's scenario table is the
+// simulator's list, its snippet runs as written, the README's quick start runs as written, and
+// the manifest's CSS parts and custom properties exist in the element.
 import { expect } from '@open-wc/testing';
 import type { CustomElementDeclaration, Package } from 'custom-elements-manifest';
 import { WinkWidget } from '../../src/index.js';
 import { SCENARIOS } from '../../src/simulator/scenarios.js';
-import { EventLog, mountWidget } from '../support/widget.js';
+import { DOUBLE_URL, EventLog, mountWidget } from '../support/widget.js';
 
-describe('README', () => {
+describe('the simulator guide', () => {
   it('lists every simulator scenario with its description, in order', async () => {
-    const readme = await (await fetch('/README.md')).text();
+    const readme = await (await fetch('/docs/simulator.md')).text();
     const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| ([^|]+) \|$/gm)]
       .map(([, name, description]) => [name, description.trim()])
       .filter(([name]) => name in SCENARIOS);
@@ -42,11 +43,11 @@ describe('custom-elements.json', () => {
   });
 });
 
-describe("the README's simulator snippet", () => {
+describe("the simulator guide's snippet", () => {
   it('shows the simulator as written, with no error', async () => {
-    const readme = await (await fetch('/README.md')).text();
+    const readme = await (await fetch('/docs/simulator.md')).text();
     const snippet = readme.split('<!-- simulator-snippet -->')[1]?.match(/```html\n([\s\S]*?)\n```/)?.[1];
-    expect(snippet, 'the README has the snippet').to.be.a('string');
+    expect(snippet, 'the guide has the snippet').to.be.a('string');
     const container = document.createElement('div');
     document.body.append(container);
     try {
@@ -59,6 +60,98 @@ describe("the README's simulator snippet", () => {
       expect(el.state).to.equal('open');
     } finally {
       container.remove();
+    }
+  });
+});
+
+/** The README's code block of `language` after `heading`. */
+async function readmeBlock(heading: string, language: string): Promise<string> {
+  const readme = await (await fetch('/README.md')).text();
+  const block = readme.slice(readme.indexOf(heading)).match(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``))?.[1];
+  expect(block, `the README has a ${language} block after ${heading}`).to.be.a('string');
+  return block!;
+}
+
+/** A module of `code` with its package imports resolved to the built files, as a bundler would. */
+function moduleUrl(code: string): string {
+  const resolved = code
+    .replace("'wink-widget/define.js'", JSON.stringify(new URL('/dist/define.js', location.href).href))
+    .replace("'wink-widget/events'", JSON.stringify(new URL('/dist/smile-events.js', location.href).href));
+  return URL.createObjectURL(new Blob([resolved], { type: 'text/javascript' }));
+}
+
+describe("the README's quick start", function () {
+  this.timeout(20000);
+
+  it('as written: the click shows the widget, on a token from POST /link-token', async () => {
+    const block = await readmeBlock('## The quick start', 'html');
+    const template = document.createElement('template');
+    template.innerHTML = block.replace(/<script[\s\S]*<\/script>/, '');
+    // Offline: the SDK double stands in for Smile's SDK.
+    template.content.querySelector('wink-widget')!.setAttribute('sdk-url', DOUBLE_URL);
+    const host = document.createElement('div');
+    host.append(template.content);
+    document.body.append(host);
+    const el = host.querySelector<WinkWidget>('wink-widget')!;
+    const log = new EventLog(el);
+    const url = moduleUrl(block.match(/<script[^>]*>([\s\S]*)<\/script>/)![1]);
+    try {
+      await import(/* @vite-ignore */ url);
+      host.querySelector<HTMLButtonElement>('#link')!.click();
+      await log.until('widget-open');
+      expect(el.state).to.equal('open');
+      expect(log.of('widget-error')).to.have.length(0);
+      el.close();
+    } finally {
+      URL.revokeObjectURL(url);
+      host.remove();
+    }
+  });
+});
+
+describe("the README's page snippet", function () {
+  this.timeout(30000);
+
+  it('as written: the stream opens once the token request has set the session, with no 401, and the data shows', async () => {
+    document.cookie = 'wink-test-user=; path=/; max-age=0';
+    const unauthorized = async () =>
+      ((await (await fetch('/test/events/unauthorized')).json()) as { unauthorized: number }).unauthorized;
+    const refusedBefore = await unauthorized();
+    const { el, log } = mountWidget({
+      open: false,
+      play: [['onAccountConnected', { accountId: 'acc-readme-page', userId: 'usr', providerId: 'p' }]],
+    });
+    const page = globalThis as unknown as Record<string, unknown>;
+    const shown: unknown[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const showing = new Promise<void>((resolve, reject) => {
+      page.showPayrollData = (datapoints: unknown) => (shown.push(datapoints), resolve());
+      timer = setTimeout(() => reject(new Error('showPayrollData was not called within 15 s')), 15000);
+    });
+    page.widget = el;
+    const url = moduleUrl(await readmeBlock('## The page hears its own user', 'js'));
+    try {
+      await import(/* @vite-ignore */ url);
+      el.open = true;
+      await log.until('account-connected');
+      const user = decodeURIComponent(/(?:^|;\s*)wink-test-user=([^;]+)/.exec(document.cookie)![1]);
+      const response = await fetch('/test/events/send', {
+        method: 'POST',
+        body: JSON.stringify({
+          type: 'TASK_FINISHED',
+          data: { userId: user, sourceId: 'acc-readme-page', status: 'SUCCEEDED', datapoints: ['INCOMES'] },
+        }),
+      });
+      expect(((await response.json()) as { status: number }).status).to.equal(200);
+      await showing;
+      expect(shown).to.deep.equal([['INCOMES']]);
+      expect(await unauthorized(), 'no stream request before the session existed').to.equal(refusedBefore);
+    } finally {
+      clearTimeout(timer);
+      URL.revokeObjectURL(url);
+      delete page.showPayrollData;
+      delete page.widget;
+      document.cookie = 'wink-test-user=; path=/; max-age=0';
     }
   });
 });

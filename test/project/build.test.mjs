@@ -60,6 +60,13 @@ test('npm pack ships dist and the docs, and no tests or sources of the build', a
     'dist/frameworks/svelte.d.ts',
     'custom-elements.json',
     'README.md',
+    // The README's links to the guides resolve inside the package too.
+    'docs/element.md',
+    'docs/webhooks.md',
+    'docs/events.md',
+    'docs/security.md',
+    'docs/screenshots/demo.png',
+    'CONTRIBUTING.md',
     'package.json',
   ]) {
     assert.ok(files.includes(expected), `${expected} is not packed`);

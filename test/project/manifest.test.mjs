@@ -1,5 +1,5 @@
 // The Custom Elements Manifest: current with the sources, describing the shipped files, in step
-// with the event table, and the source of the README's API reference.
+// with the event table, and the source of the element guide's API reference.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { WINK_CALLBACKS } from '../../dist/index.js';
-import { withApi } from '../../scripts/api-docs.mjs';
+import { API_DOCUMENT, withApi } from '../../scripts/api-docs.mjs';
 
 const root = new URL('../../', import.meta.url);
 const read = async (path) => readFile(new URL(path, root), 'utf8');
@@ -109,9 +109,9 @@ test('the manifest lists every attribute, property, method, part, custom propert
   for (const member of element.members) assert.ok(member.description, `${member.name} has no description`);
 });
 
-test('the README API reference is rendered from the manifest', async () => {
-  const readme = await read('README.md');
-  assert.equal(withApi(readme, manifest), readme, 'README.md API reference is stale: run `npm run build`');
+test('the element guide’s API reference is rendered from the manifest', async () => {
+  const guide = await read(API_DOCUMENT);
+  assert.equal(withApi(guide, manifest), guide, `${API_DOCUMENT}'s API reference is stale: run \`npm run build\``);
 });
 
 test('custom-elements.json is valid against the custom-elements-manifest schema', async () => {

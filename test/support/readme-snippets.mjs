@@ -1,5 +1,5 @@
-// The README's code blocks, written where they can import the package by its own name, and run
-// as servers, as a reader would run them.
+// The code blocks of the README and the guides in docs/, written where they can import the
+// package by its own name, and run as servers, as a reader would run them.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +7,16 @@ import { followOutput } from './child-output.mjs';
 import { freePort } from './free-port.mjs';
 
 const root = new URL('../../', import.meta.url);
-const readme = await readFile(new URL('README.md', root), 'utf8');
 
-/** The first js code block after `heading`, written where it can import 'wink-widget/…' by name. */
-export async function snippet(heading, name) {
-  const start = readme.indexOf(heading);
-  if (start < 0) throw new Error(`The README has no ${heading}`);
-  const code = readme.slice(start).match(/```js\n([\s\S]*?)```/)[1];
+/**
+ * The first js code block after `heading` in `document` (`README.md`, or a guide such as
+ * `docs/webhooks.md`), written where it can import 'wink-widget/…' by name.
+ */
+export async function snippet(document, heading, name) {
+  const text = await readFile(new URL(document, root), 'utf8');
+  const start = text.indexOf(heading);
+  if (start < 0) throw new Error(`${document} has no ${heading}`);
+  const code = text.slice(start).match(/```js\n([\s\S]*?)```/)[1];
   // Inside this package (and outside node_modules) Node resolves the package's own name.
   const dir = new URL('.cache/readme-snippets/', root);
   await mkdir(dir, { recursive: true });

@@ -25,12 +25,16 @@ const eventStream = createEventStream({
   retryMs: 200,
   authorize: (request) => {
     const user = /(?:^|;\s*)wink-test-user=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+    if (!user) unauthorized++;
     return user ? [decodeURIComponent(user)] : null;
   },
 });
 const streamEvents = toNodeHandler(eventStream);
 const receiveWebhook = createWebhookHandler({ secret: eventsSecret, onEvent: () => {}, bus: eventsBus });
 let eventSequence = 0;
+let linkTokens = 0;
+// How many stream requests came with no session (each a 401): GET `/test/events/unauthorized`.
+let unauthorized = 0;
 
 /** The routes, in the order they are tried. */
 export const testServerMiddleware = [
@@ -59,6 +63,11 @@ export const testServerMiddleware = [
       context.respond = false;
       return streamEvents(context.req, context.res);
     }
+    if (context.path === '/test/events/unauthorized') {
+      context.set('cache-control', 'no-store');
+      context.body = { unauthorized };
+      return;
+    }
     if (context.path === '/test/events/cut' && context.method === 'POST') {
       eventStream.endStreams();
       context.body = { cut: true };
@@ -80,11 +89,19 @@ export const testServerMiddleware = [
     context.body = { id, status: answer.status };
   },
   // `/test/redirect?to=URL`: lets a test send the bridge iframe to another origin.
-  // `/link-token`: what the README's preload snippet fetches its token from.
+  // POST `/link-token`: the token endpoint the README and the guides show, as one backend: a new
+  // Smile user for the page's session, answered { accessToken, userId }, the session set as the
+  // `wink-test-user` cookie that the event stream's authorize reads.
   (context, next) => {
     if (context.path !== '/link-token') return next();
-    context.type = 'text';
-    context.body = 'tok-readme-preload';
+    if (context.method !== 'POST') {
+      context.status = 405;
+      context.set('allow', 'POST');
+      return;
+    }
+    const userId = `usr-link-${Date.now()}-${++linkTokens}`;
+    context.set('set-cookie', `wink-test-user=${userId}; Path=/; SameSite=Strict`);
+    context.body = { accessToken: `tok-${userId}`, userId };
   },
   (context, next) => {
     if (context.path !== '/test/redirect') return next();

@@ -211,13 +211,13 @@ describe('<wink-widget preload>', () => {
   });
 });
 
-describe("the README's preload snippet", () => {
+describe("the element guide's preload snippet", () => {
   it('as written, enables the button once the frame is ready, and opens at the click', async () => {
-    const readme = await (await fetch('/README.md')).text();
-    const block = readme
-      .slice(readme.indexOf('### Preloading: the widget appears as the click lands'))
+    const guide = await (await fetch('/docs/element.md')).text();
+    const block = guide
+      .slice(guide.indexOf('## Preloading: the widget appears as the click lands'))
       .match(/```html\n([\s\S]*?)```/)?.[1];
-    expect(block, 'the README has the snippet').to.be.a('string');
+    expect(block, 'the guide has the snippet').to.be.a('string');
     const [markup, script] = [
       block!.replace(/<script[\s\S]*<\/script>/, ''),
       block!.match(/<script[^>]*>([\s\S]*)<\/script>/)![1],
