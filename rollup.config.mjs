@@ -1,6 +1,7 @@
-// Rollup builds the two files that are used as they are, with no build step of the user's: the
-// self-registering bundle with Lit inlined, and the simulator as a classic script (it stands in
-// for the SDK's <script>). tsc emits the unbundled modules that npm users import.
+// Rollup builds the files that are used as they are, with no build step of the user's: the
+// self-registering bundle with Lit inlined, the page's stream client as one module, and the
+// simulator as a classic script (it stands in for the SDK's <script>). tsc emits the unbundled
+// modules that npm users import.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -32,6 +33,11 @@ export default [
       minify(),
       bridgePage(),
     ],
+  },
+  {
+    input: 'src/smile-events.ts',
+    output: { file: 'dist/events.min.js', format: 'es', sourcemap: true },
+    plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify()],
   },
   {
     input: 'src/simulator/index.ts',

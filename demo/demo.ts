@@ -95,6 +95,7 @@ function logItem(name: string, kind: 'callback' | 'error' | 'webhook', detail: u
 }
 
 function open(modal: boolean) {
+  notify(undefined);
   widget.modal = modal;
   void widget.show();
 }
@@ -124,13 +125,29 @@ if (config.sdk === 'smile') {
 } else {
   useSimulator();
 }
+// Preloading starts only now that the SDK is chosen: set in the markup, it would load the default
+// (Smile's own SDK) before the simulator was picked, a request off the machine in offline mode.
+widget.preload = true;
 
 /** True while the widget plays one of the simulator's scenarios. */
 const playingScenario = () => widget.options?.simulator !== undefined;
 
+/** Says what happened to the widget when it did something a person would not expect by themselves. */
+function notify(text: string | undefined) {
+  const notice = $('#notice');
+  notice.textContent = text ?? '';
+  notice.hidden = text === undefined;
+}
+
 // A scenario plays once. When it makes the token expire, the widget relaunches on a fresh token
 // with the plain flow, instead of replaying the expiry for ever.
 widget.addEventListener('token-expired', (event) => {
+  // The relaunch starts over at the consent screen: say why, or the person just sees it reset.
+  notify(
+    widget.tokenProvider
+      ? 'Your session expired, so the widget started again with a fresh token: please connect from the start.'
+      : 'Your session expired: close the widget and open it again.',
+  );
   if (!playingScenario()) return;
   event.preventDefault();
   // A change of options relaunches once, and the launch asks tokenProvider for a fresh token.
@@ -143,6 +160,9 @@ widget.addEventListener('widget-close', () => {
 // A pasted token with a real SDK that cannot be reached (offline, blocked): say so, and go back to
 // the simulator rather than leave an empty widget behind.
 widget.addEventListener('widget-error', ({ detail }) => {
+  if (detail.code === 'TOKEN_EXPIRED_REPEATEDLY') {
+    notify('The session kept expiring, so the widget stopped: open it again to start over.');
+  }
   if (config.sdk !== 'simulator' || widget.sdkUrl === SIMULATOR_URL) return;
   if (!['SDK_LOAD_FAILED', 'SDK_ERROR', 'BRIDGE_TIMEOUT'].includes(detail.code)) return;
   widget.open = false;

@@ -36,16 +36,17 @@ export async function measure() {
     // frame's name, the launch over the port, batches) about 480 B more. The aim of 4.5 KB and
     // 10 KB with preload inside is not met: see the README's Decisions. Refusing unsafe frames
     // before they render (sdk-url and bridge-url held to https: or localhost, allow-same-origin
-    // only with a bridge on an origin of its own) costs about 270 B more.
-    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 5.75 * KB },
+    // only with a bridge on an origin of its own) costs about 270 B more, and the bound on
+    // relaunches after token-expired (TOKEN_EXPIRED_REPEATEDLY) about 110 B.
+    { name: 'element (Lit external, bridge included)', code: await ownModules(), budget: 6 * KB },
     {
       name: 'dist/wink-widget.min.js (Lit included)',
       code: await readFile(new URL('dist/wink-widget.min.js', root), 'utf8'),
       budget: 11.5 * KB,
     },
     {
-      name: 'wink-widget/events (the stream client)',
-      code: await ownModules('src/smile-events.ts'),
+      name: 'dist/events.min.js (wink-widget/events, the stream client)',
+      code: await readFile(new URL('dist/events.min.js', root), 'utf8'),
       budget: 1.25 * KB,
     },
   ];

@@ -6,6 +6,7 @@
 // quick local run). It ends with one line adding them all up: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { enginesLine } from '../test/support/engine-versions.mjs';
 import { selectedEngines } from '../test/support/engines.mjs';
 import { nodeSuites } from '../test/support/suites.mjs';
 
@@ -57,6 +58,9 @@ const browserCounts = (output) => {
   const found = [...output.matchAll(/browser: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)].at(-1);
   return found && { passed: +found[1], failed: +found[2], skipped: +found[3] };
 };
+
+// Which browser builds this run drives, once, before anything else: a failure reads against them.
+console.log(enginesLine(selectedEngines()));
 
 const build = await run('npm', ['run', 'compile']);
 

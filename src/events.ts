@@ -92,6 +92,7 @@ export type ReadyDetail = Record<string, never>;
 export type WidgetErrorCode =
   | 'MISSING_TOKEN'
   | 'TOKEN_PROVIDER_FAILED'
+  | 'TOKEN_EXPIRED_REPEATEDLY'
   | 'BRIDGE_TIMEOUT'
   | 'BRIDGE_BLOCKED'
   | 'BRIDGE_VERSION_MISMATCH'

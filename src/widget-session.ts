@@ -42,6 +42,8 @@ export class WidgetSession implements ReactiveController {
   #token?: string | undefined;
   // Each launch gets a number; an async step that finds a newer one knows it was superseded.
   #launchId = 0;
+  /** When the token last expired, within the window: a tokenProvider of short-lived tokens relaunches a bounded number of times. */
+  #expiries: number[] = [];
   // The focused element when the session started: focus goes back to it when an inline widget
   // that holds the focus closes, as a modal dialog does by itself.
   #opener?: HTMLElement | null | undefined;
@@ -243,7 +245,11 @@ export class WidgetSession implements ReactiveController {
       this.#host.tokenProvider &&
       launchId === this.#launchId
     ) {
-      void this.#launch();
+      const now = Date.now();
+      this.#expiries = this.#expiries.filter((at) => now - at < EXPIRY_WINDOW_MS).concat(now);
+      if (this.#expiries.length < MAX_EXPIRIES) return void this.#launch();
+      this.#expiries = [];
+      this.#fail('TOKEN_EXPIRED_REPEATEDLY', 'the token expired 3 times within a minute');
     }
   }
 
@@ -333,5 +339,9 @@ export class WidgetSession implements ReactiveController {
     return event;
   }
 }
+
+/** Expiries within this window, past the first few, are a loop of short-lived tokens: no relaunch. */
+const EXPIRY_WINDOW_MS = 60_000;
+const MAX_EXPIRIES = 3;
 
 const errorText = (error: unknown): string => String((error as Error | null)?.message ?? error);

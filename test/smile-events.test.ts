@@ -99,6 +99,26 @@ describe('SmileEvents, the browser client of the event stream', function () {
     expect(client.lastEventId).to.match(/^\d+$/);
   });
 
+  it('ships as one file for a page with no build step, dist/events.min.js, which works as the module does', async () => {
+    // Loaded as a page would load it, from the package's files, with no bundler or import map.
+    const shipped = (await import(`${location.origin}/dist/events.min.js`)) as {
+      SmileEvents: typeof SmileEvents;
+    };
+    expect(shipped.SmileEvents).to.not.equal(SmileEvents);
+    const user = newUser();
+    signInAs(user);
+    const client = new shipped.SmileEvents(STREAM, { since: new Date(Date.now() - 1) });
+    clients.push(client);
+    const ready = client.waitFor('TASK_FINISHED', undefined, { timeout: 10000 });
+    await send('TASK_FINISHED', { userId: user, sourceId: 'acc-min', status: 'SUCCEEDED', providers: ['p'] });
+    expect((await ready).data).to.deep.equal({
+      userId: user,
+      sourceId: 'acc-min',
+      status: 'SUCCEEDED',
+      providers: ['p'],
+    });
+  });
+
   it('waitFor resolves with the TASK_FINISHED of the account just connected', async () => {
     const user = newUser();
     signInAs(user);

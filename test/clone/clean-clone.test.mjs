@@ -4,12 +4,15 @@
 // two runs do not compete for the machine.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { access, copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { once } from 'node:events';
+import { access, copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { followOutput } from '../support/child-output.mjs';
+import { freePort } from '../support/free-port.mjs';
 import { nodeSuites } from '../support/suites.mjs';
 
 const git = (args, cwd) => promisify(execFile)('git', args, { cwd, maxBuffer: 1 << 26 });
@@ -72,3 +75,38 @@ test('the Node suites pass in the clone', { timeout: 300_000 }, async () => {
   assert.ok(passed > 0, `no test passed in the clone:\n${output}`);
   assert.match(output, /^ℹ fail 0$/m);
 });
+
+/** Runs `npm start` in the clone until it prints its URL; resolves with what it printed, then stops it. */
+async function startOnce(cwd) {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd,
+    env: { ...env, PORT: String(await freePort()), SMILE_API_KEY: '', SMILE_API_SECRET: '', SMILE_WEBHOOK_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const { printed } = followOutput(child, { timeout: 120_000 });
+    const text = await printed((output) => /Ready in \d+\.\d s\./.test(output), 'ready line');
+    assert.match(text, /wink-widget demo: http:\/\/localhost:\d+\/demo\//);
+    return text;
+  } finally {
+    child.kill();
+    await once(child, 'exit');
+  }
+}
+
+test(
+  'npm start skips a build that is up to date, and builds again after a change to src/',
+  { timeout: 300_000 },
+  async () => {
+    // `npm run build` above recorded what it built from; the Node suites changed none of it.
+    assert.match(await startOnce(clone), /The build is up to date/);
+    const probe = `start-probe-${process.pid}`;
+    const index = join(clone, 'src', 'index.ts');
+    await writeFile(index, `${await readFile(index, 'utf8')}export const START_PROBE = '${probe}';\n`);
+    const rebuilt = await startOnce(clone);
+    assert.match(rebuilt, /Building/);
+    assert.match(await readFile(join(clone, 'dist', 'index.js'), 'utf8'), new RegExp(probe));
+    assert.match(await startOnce(clone), /The build is up to date/);
+  },
+);

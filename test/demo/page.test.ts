@@ -58,6 +58,16 @@ describe('the demo page', () => {
     expect(first.detail.eventName).to.equal('ConsentPageOpened');
     expect(demo.log.of('token-expired')).to.have.length(1);
     expect(demo.widget.state).to.equal('open');
+    // The person is told why the widget started over.
+    const notice = demo.page().querySelector<HTMLElement>('#notice')!;
+    expect(notice.hidden).to.equal(false);
+    expect(notice.getAttribute('role')).to.equal('status');
+    expect(notice.textContent).to.contain('session expired');
+    expect(notice.textContent).to.contain('started again');
+    // And the notice goes when the person opens the widget themselves.
+    demo.widget.close();
+    demo.page().querySelector<HTMLButtonElement>('#open-inline')!.click();
+    expect(notice.hidden).to.equal(true);
   });
 
   it('goes back to the simulator when a pasted token meets a real SDK that cannot load', async function () {

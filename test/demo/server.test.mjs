@@ -43,7 +43,45 @@ async function openDemo(page, url) {
   await page.waitForFunction(() => document.querySelector('#mode')?.textContent !== 'Starting…', { timeout: 10000 });
 }
 
+/** Whether a URL stays on this machine: loopback, or no network at all (data:, blob:, about:). */
+function staysOnMachine(url) {
+  const { protocol, hostname } = new URL(url);
+  if (['data:', 'blob:', 'about:'].includes(protocol)) return true;
+  return ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
 describe('the demo on the simulator', () => {
+  test('makes no request off the machine: the preloaded frame loads the simulator, never Smile’s SDK', async () => {
+    const server = await startDemoServer({ env: noSmileCredentials });
+    const page = await browser.newPage();
+    const requested = [];
+    // Every request of the page and its frames is seen here; one that would leave the machine is
+    // recorded and stopped.
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      requested.push(request.url());
+      if (staysOnMachine(request.url())) request.continue();
+      else request.abort('blockedbyclient');
+    });
+    try {
+      await openDemo(page, server.url);
+      await page.waitForFunction(() => document.querySelector('wink-widget')?.ready === true, { timeout: 10000 });
+      await page.click('#open-inline');
+      await page.waitForSelector('#log li[data-event="ui-event"]', { timeout: 10000 });
+      assert.ok(
+        requested.some((url) => url.endsWith('/dist/simulator.js')),
+        'the frame loaded the simulator',
+      );
+      assert.deepEqual(
+        requested.filter((url) => !staysOnMachine(url)),
+        [],
+      );
+    } finally {
+      await page.close();
+      await server.stop();
+    }
+  });
+
   test('opening the widget logs widget-open and then the first ui-event', async () => {
     const server = await startDemoServer({ env: noSmileCredentials });
     const page = await browser.newPage();

@@ -6,11 +6,12 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import * as puppeteerCore from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { engineVersion, FIREFOX_PATH } from './engine-versions.mjs';
 import { freePort } from './free-port.mjs';
+import { tolerateMissingOrientation, withNamedErrors } from './harness-errors.mjs';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
-const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const START_TIMEOUT_MS = 30000;
@@ -27,13 +28,25 @@ export function selectedEngines(value = process.env.WINK_ENGINES) {
   return names;
 }
 
-/** The web-test-runner launcher of one engine. */
+/** The web-test-runner launcher of one engine, named after the browser build it drives. */
 export function launcherFor(engine) {
+  return withNamedErrors(engineLauncher(engine), engineVersion(engine));
+}
+
+// Each page of the puppeteer launchers tolerates a build without the screen-orientation override
+// (Firefox ESR 140), which the launcher's viewport call would otherwise fail every file on.
+const createPage = async ({ context }) => tolerateMissingOrientation(await context.newPage());
+
+function engineLauncher(engine) {
   switch (engine) {
     case 'chromium':
-      return chromeLauncher({ launchOptions: { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS } });
+      return chromeLauncher({
+        createPage,
+        launchOptions: { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS },
+      });
     case 'firefox':
       return chromeLauncher({
+        createPage,
         puppeteer: puppeteerCore,
         launchOptions: { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true },
       });

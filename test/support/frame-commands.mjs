@@ -43,6 +43,29 @@ export function frameCommandsPlugin() {
   };
 }
 
+/**
+ * Scrolls the element into view and returns its box in its own frame's viewport, with where that
+ * viewport sits on the screen when the engine says so (Firefox's `mozInnerScreenX/Y`).
+ */
+function boxInFrame(element) {
+  element.scrollIntoView({ block: 'center' });
+  const { x, y, width, height } = element.getBoundingClientRect();
+  return { x, y, width, height, screenX: window.mozInnerScreenX, screenY: window.mozInnerScreenY };
+}
+
+/**
+ * The element's box in the page's coordinates. Firefox's own numbers place a nested frame's
+ * viewport against the page's: puppeteer's `boundingBox` would find the frame's element with a
+ * WebDriver BiDi locator (`context`) that Firefox ESR 140 does not have, so Firefox never takes
+ * that road. Chromium has no such numbers, and puppeteer's road works there.
+ */
+async function boxInPage(page, handle) {
+  const box = await handle.evaluate(boxInFrame);
+  if (box.screenX === undefined) return handle.boundingBox();
+  const [pageX, pageY] = await page.evaluate(() => [window.mozInnerScreenX, window.mozInnerScreenY]);
+  return { x: box.x + box.screenX - pageX, y: box.y + box.screenY - pageY, width: box.width, height: box.height };
+}
+
 /** One pass over the page's frames; a frame that detaches meanwhile (left by an earlier test) is skipped. */
 async function locateByPuppeteer(page, selector) {
   for (const frame of page.frames()) {
@@ -51,8 +74,7 @@ async function locateByPuppeteer(page, selector) {
       // Puppeteer throws synchronously on a frame that has just detached, so this stays in try.
       const handle = await frame.$(selector);
       if (!handle) continue;
-      await handle.evaluate((element) => element.scrollIntoView({ block: 'center' }));
-      const box = await handle.boundingBox();
+      const box = await boxInPage(page, handle);
       if (box && box.width > 0 && box.height > 0) {
         return { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
       }

@@ -24,7 +24,7 @@ export function summaryReporter() {
         const before = { ...totals };
         count(session.testResults, totals);
         const ran = totals.passed + totals.failed + totals.skipped - before.passed - before.failed - before.skipped;
-        if (ran === 0) console.log(`${session.testFile}: no test ran`);
+        if (ran === 0) console.log(`${session.browser.name}: ${session.testFile}: no test ran`);
         if (ran === 0 || (!session.passed && totals.failed === before.failed)) totals.failed++;
       }
       console.log(`browser: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

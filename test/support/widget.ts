@@ -65,7 +65,7 @@ export class EventLog {
   }
 
   /** Resolves with the `count`-th event of `type`; rejects after `timeout` ms. */
-  until<K extends string>(type: K, { count = 1, timeout = 5000 } = {}): Promise<LoggedEvent<K>> {
+  until<K extends string>(type: K, { count = 1, timeout = 8000 } = {}): Promise<LoggedEvent<K>> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.of(type)[count - 1];

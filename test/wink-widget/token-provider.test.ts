@@ -97,6 +97,27 @@ describe('<wink-widget> tokenProvider', () => {
     expect(el.state).to.equal('error');
   });
 
+  it('stops relaunching with TOKEN_EXPIRED_REPEATEDLY when the token expires a third time within a minute', async () => {
+    let calls = 0;
+    // Each token it gives expires at once: without a bound, the widget would relaunch for ever.
+    const { el, log } = mountWidget({
+      play: [['onTokenExpired']],
+      configure: (widget) => (widget.tokenProvider = () => Promise.resolve(`tok-short-lived-${++calls}`)),
+    });
+    const error = await log.until('widget-error');
+    expect(error.detail.code).to.equal('TOKEN_EXPIRED_REPEATEDLY');
+    expect(calls).to.equal(3);
+    const launch = ['widget-open', 'token-expired'];
+    expect(log.types).to.deep.equal([...launch, ...launch, ...launch, 'widget-error']);
+    expect(el.state).to.equal('error');
+    expect(el.shadowRoot!.querySelector('iframe')).to.equal(null);
+    // A new show() starts a new count: three more launches, then the same stop.
+    const result = el.show();
+    await log.until('widget-error', { count: 2 });
+    expect(calls).to.equal(6);
+    expect((await result).error?.code).to.equal('TOKEN_EXPIRED_REPEATEDLY');
+  });
+
   it('ignores a provider that answers after the widget was closed', async () => {
     let answer!: (token: string) => void;
     const { el, log } = mountWidget({
