@@ -61,6 +61,7 @@ export default {
     'src/webhook-types/**',
     'src/page-events.ts',
     'src/cli/**',
+    'src/api/**',
   ],
   litelement: true,
   packagejson: false,

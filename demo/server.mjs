@@ -1,7 +1,8 @@
 // The demo's server (`npm start`): serves demo/ with the dev server, and plays an integrator's
-// backend. It mints Link tokens: with SMILE_API_KEY and SMILE_API_SECRET set, with POST /users on
-// Smile's sandbox API (the page then runs the real SDK); without them, simulator tokens (the page
-// runs the offline simulator). It receives Smile webhooks at POST /webhooks/smile, verified with
+// backend. It mints Link tokens: with SMILE_API_KEY and SMILE_API_SECRET set, on Smile's sandbox
+// API through wink-widget/api's createLinkToken (a new Smile user for a new session, a token of
+// its own user for a returning one; the page then runs the real SDK); without them, simulator
+// tokens (the page runs the offline simulator). It receives Smile webhooks at POST /webhooks/smile, verified with
 // SMILE_WEBHOOK_SECRET, and pushes each verified event to the pages of its user with the package's
 // own event stream (GET /demo/api/events, scoped by the session cookie that minting a token sets).
 // In simulator mode it also sends itself the signed webhooks that Smile would send for the
@@ -14,60 +15,24 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isLoopbackHost, listenOnLoopback, servesPath } from './loopback.mjs';
 import { sessionStore } from './sessions.mjs';
+import { createSmileClient } from '../dist/api/index.js';
+import { deliverWebhook as deliver } from '../dist/cli/deliver.js';
+import { CONNECT_FLOW_DATAPOINTS, SIMULATED_LOGIN_NAME, connectFlow, newWebhookEvent } from '../dist/cli/flows.js';
 import { createSimulatorToken } from '../dist/simulator/token.js';
-import {
-  createEventStream,
-  createWebhookHandler,
-  memoryEventBus,
-  signWebhook,
-  toNodeHandler,
-} from '../dist/webhooks/index.js';
+import { createEventStream, createWebhookHandler, memoryEventBus, toNodeHandler } from '../dist/webhooks/index.js';
 
-export const SANDBOX_API_HOST = 'https://sandbox.smileapi.io/v1';
 const SIMULATOR_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 /** Where `npm start` listens unless PORT says otherwise (the next free port when it is taken). */
 const DEFAULT_PORT = 8000;
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-/** Finds the first `{ accessToken: string, … }` object in an API response, wherever it is nested. */
-function findToken(value) {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (typeof value.accessToken === 'string') return value;
-  for (const item of Object.values(value)) {
-    const found = findToken(item);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** Mints a sandbox Link token with POST /users, authenticated with the API key and secret. */
-export async function mintSmileToken({ apiHost, apiKey, apiSecret, fetchImpl = fetch }) {
-  const response = await fetchImpl(`${apiHost.replace(/\/$/, '')}/users`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`,
-      'content-type': 'application/json',
-      accept: 'application/json',
-    },
-    body: JSON.stringify({ externalMetadata: { source: 'wink-widget-demo' } }),
-  });
-  const body = await response.json().catch(() => undefined);
-  const token = findToken(body?.data ?? body);
-  if (!response.ok || !token) {
-    throw new Error(`POST /users answered ${response.status}${body?.message ? `: ${body.message}` : ''}`);
-  }
-  // Smile's OpenAPI spec (UserPostResponse): `data: { user: User, token: Token }`, the user's id in `data.user.id`.
-  const userId = typeof body?.data?.user?.id === 'string' ? body.data.user.id : undefined;
-  return { accessToken: token.accessToken, expiresAt: token.expiresAt, mode: token.mode ?? 'SANDBOX', userId };
-}
-
 /** Reads the demo's settings from the environment. */
 export function demoSettings(env = process.env) {
   const apiKey = env.SMILE_API_KEY;
   const apiSecret = env.SMILE_API_SECRET;
-  const smile =
-    apiKey && apiSecret ? { apiHost: env.SMILE_API_HOST || SANDBOX_API_HOST, apiKey, apiSecret } : undefined;
+  // SMILE_API_BASE_URL points the client elsewhere than Smile's sandbox (a mock of its API, a proxy).
+  const smile = apiKey && apiSecret ? { apiKey, apiSecret, baseUrl: env.SMILE_API_BASE_URL || undefined } : undefined;
   return {
     smile,
     port: env.PORT ? Number(env.PORT) : undefined,
@@ -138,7 +103,8 @@ export function webhooksFor(eventName, detail) {
     case 'account-created':
       return [['ACCOUNT_CREATED', account()]];
     case 'account-connected':
-      return [['ACCOUNT_CONNECTED', account({ loginName })]];
+      // The first of the connection's webhooks; the rest follow it (see followUpWebhooks).
+      return connectFlow({ ...detail, loginName }).slice(0, 1);
     case 'account-error':
       return [
         [
@@ -157,34 +123,12 @@ export function webhooksFor(eventName, detail) {
   }
 }
 
-/** The data a simulated connection brings in: Smile's datapoints, and the `*_ADDED` event of each. */
-export const SIMULATED_DATAPOINTS = ['IDENTITIES', 'EMPLOYMENTS', 'INCOMES'];
+/** The data a simulated connection brings in (the package's connect flow, as `wink-widget trigger flow connect` sends it). */
+export const SIMULATED_DATAPOINTS = [...CONNECT_FLOW_DATAPOINTS];
+export { SIMULATED_LOGIN_NAME };
 
-/**
- * What Smile sends after `ACCOUNT_CONNECTED`, as [type, data] pairs in the shapes of its spec: the
- * account's data sync starts (TASK_STARTED), ends with its datapoints (TASK_FINISHED), and each
- * datapoint's data is added (IDENTITY_ADDED, EMPLOYMENTS_ADDED, INCOMES_ADDED).
- */
-export function followUpWebhooks(detail) {
-  const { userId, accountId, providerId } = detail;
-  const task = {
-    userId,
-    sourceId: accountId,
-    sourceType: 'ACCOUNT',
-    taskType: 'LINK_ACCOUNT',
-    providers: [providerId],
-  };
-  return [
-    ['TASK_STARTED', task],
-    ['TASK_FINISHED', { ...task, status: 'SUCCEEDED', datapoints: SIMULATED_DATAPOINTS }],
-    ['IDENTITY_ADDED', { userId, accountId, identityId: `idt-${accountId}`, providers: [providerId] }],
-    ['EMPLOYMENTS_ADDED', { userId, accountId, count: 1, providers: [providerId] }],
-    ['INCOMES_ADDED', { userId, accountId, count: 12, providers: [providerId] }],
-  ];
-}
-
-/** What simulated account webhooks carry as `loginName`, which the widget never sees. */
-export const SIMULATED_LOGIN_NAME = 'simulated-login';
+/** What Smile sends after `ACCOUNT_CONNECTED`: the rest of the package's connect flow. */
+export const followUpWebhooks = (detail) => connectFlow(detail).slice(1);
 
 /** The widget events that Smile answers with webhooks (see webhooksFor). */
 const ACCOUNT_EVENTS = ['account-created', 'account-connected', 'account-error', 'account-removed'];
@@ -216,22 +160,9 @@ export function simulatedDetail(event, detail, userId) {
   return undefined;
 }
 
-/** Signs and POSTs a webhook to `url`, as Smile does. */
+/** Signs and POSTs a webhook to `url`, as Smile does; resolves with the receiver's status. */
 export async function deliverWebhook(url, secret, type, data) {
-  const body = JSON.stringify({
-    id: `et-${randomBytes(16).toString('hex')}`,
-    version: 1,
-    type,
-    createdAt: new Date().toISOString(),
-    data,
-  });
-  const signature = await signWebhook(body, secret);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'smile-signature': signature },
-    body,
-  });
-  return response.status;
+  return (await deliver(url, secret, newWebhookEvent(type, data))).status;
 }
 
 const SESSION_COOKIE = 'wink-demo-session';
@@ -244,6 +175,7 @@ const sessionOf = (cookie) => new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([0-9a-f]
  * webhooks, on `bus`.
  */
 export function demoApi(settings, { bus = memoryEventBus(), sessions = sessionStore(), log = console } = {}) {
+  const smile = settings.smile && createSmileClient(settings.smile);
   const stream = createEventStream({
     bus,
     authorize: (request) => {
@@ -275,8 +207,12 @@ export function demoApi(settings, { bus = memoryEventBus(), sessions = sessionSt
       }
       try {
         let token;
-        if (settings.smile) {
-          token = await mintSmileToken(settings.smile);
+        if (smile) {
+          // A returning session's Smile user gets a token of its own (POST /tokens); a new one, a new user (POST /users).
+          const known = sessions.userOf(session);
+          token = await smile.createLinkToken(
+            known ? { userId: known } : { externalMetadata: { source: 'wink-widget-demo' } },
+          );
         } else {
           const userId = sessions.userOf(session) ?? `usr_demo_${randomBytes(4).toString('hex')}`;
           const expiresAt = new Date(Date.now() + SIMULATOR_TOKEN_LIFETIME_MS).toISOString();
@@ -286,7 +222,8 @@ export function demoApi(settings, { bus = memoryEventBus(), sessions = sessionSt
         context.body = token;
       } catch (error) {
         // Smile's own words stay in the server's log; the page learns only that it failed.
-        log.error(`link-token: ${error.message}`);
+        const status = error.status === undefined ? '' : ` (HTTP ${error.status}, ${error.code})`;
+        log.error(`link-token: ${error.message}${status}`);
         context.status = 502;
         context.body = {
           error: 'SMILE_UNAVAILABLE',

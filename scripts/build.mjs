@@ -12,8 +12,10 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 const node = (...args) => [process.execPath, ...args];
 
-/** Regenerates the checked-in modules made from other sources: the bridge pages and the webhook types. */
-export const GENERATE = [[node('scripts/build-bridge.mjs'), node('scripts/build-webhook-types.mjs')]];
+/** Regenerates the checked-in modules made from other sources: the bridge pages, the webhook and the API types. */
+export const GENERATE = [
+  [node('scripts/build-bridge.mjs'), node('scripts/build-webhook-types.mjs'), node('scripts/build-api-types.mjs')],
+];
 
 /** Emits dist/: the modules and declarations, the bundle, the simulator, and the framework examples. */
 export const COMPILE = [

@@ -3,10 +3,13 @@
  * parses the rest with `node:util`'s `parseArgs`, and each has its own `--help`.
  */
 import { parseArgs } from 'node:util';
+import { SmileApiError } from '../api/errors.js';
 import { bridgeCommand } from './bridge.js';
 import { HELP_OPTION, UsageError, type Command, type CommandIo } from './command.js';
+import { triggerCommand } from './trigger.js';
+import { webhooksCommand } from './webhooks.js';
 
-export const COMMANDS: readonly Command[] = [bridgeCommand];
+export const COMMANDS: readonly Command[] = [bridgeCommand, triggerCommand, webhooksCommand];
 
 const overview = () => `Usage: wink-widget <command> [options]
 
@@ -15,6 +18,12 @@ ${COMMANDS.map(({ name, summary }) => `  ${name.padEnd(10)} ${summary}`).join('\
 
 Run wink-widget <command> --help for a command's options.
 `;
+
+/** What Smile's API said beside its message: the code to look up, and the request id its support asks for. */
+function apiErrorSuffix(error: unknown): string {
+  if (!(error instanceof SmileApiError)) return '';
+  return ` (${[`code ${error.code}`, error.status ? `HTTP ${error.status}` : '', error.requestId ? `request ${error.requestId}` : ''].filter(Boolean).join(', ')})`;
+}
 
 /** Runs the command line with `argv` (the words after the program's name); resolves with the exit code. */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -46,7 +55,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       error instanceof UsageError || String((error as { code?: unknown })?.code).startsWith('ERR_PARSE_ARGS');
     const message = error instanceof Error ? error.message : String(error);
     if (!usage) {
-      io.stderr.write(`wink-widget ${name}: ${message}\n`);
+      io.stderr.write(`wink-widget ${name}: ${message}${apiErrorSuffix(error)}\n`);
       return 1;
     }
     io.stderr.write(`wink-widget ${name}: ${message}\nRun wink-widget ${name} --help for its options.\n`);

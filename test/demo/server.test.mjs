@@ -22,6 +22,8 @@ import { SPEC_SLIPS, eventSchemas, readSpec } from '../../scripts/webhook-spec.m
 import { followOutput } from '../support/child-output.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 import { freePort } from '../support/free-port.mjs';
+import { startPrism } from '../support/prism.mjs';
+import { startRecordingProxy } from '../support/recording-proxy.mjs';
 
 let browser;
 before(async () => {
@@ -132,8 +134,12 @@ describe('the demo with Smile credentials', () => {
   let fake;
   let requests;
   let answer;
+  let prism;
+  let proxy;
 
   before(async () => {
+    prism = await startPrism();
+    proxy = await startRecordingProxy(prism.url);
     requests = [];
     fake = createServer((request, response) => {
       let body = '';
@@ -147,45 +153,35 @@ describe('the demo with Smile credentials', () => {
     });
     await new Promise((resolve) => fake.listen(0, '127.0.0.1', resolve));
   });
-  after(() => new Promise((resolve) => fake.close(resolve)));
+  after(() => Promise.all([new Promise((resolve) => fake.close(resolve)), proxy?.stop().then(() => prism?.stop())]));
 
-  const env = () => ({
+  const env = (baseUrl = `http://127.0.0.1:${fake.address().port}/v1`) => ({
     ...process.env,
     PORT: '',
     SMILE_API_KEY: 'demo-key',
     SMILE_API_SECRET: secret,
-    SMILE_API_HOST: `http://127.0.0.1:${fake.address().port}/v1`,
+    SMILE_API_BASE_URL: baseUrl,
   });
 
-  test('mints a sandbox Link token with POST /users and Basic auth; the secret never reaches the browser', async () => {
-    answer = [
-      201,
-      {
-        code: 'CREATED',
-        message: 'Success',
-        requestId: 'req-1',
-        data: {
-          user: { id: 'usr_fake' },
-          token: { accessToken: 'tok-from-fake', expiresAt: '2026-11-22T12:00:00Z', mode: 'SANDBOX' },
-        },
-      },
-    ];
-    requests.length = 0;
-    const server = await startDemoServer({ env: env() });
+  test('mints Link tokens with createLinkToken: a new Smile user for a new session, POST /tokens for a returning one; the secret never reaches the browser', async () => {
+    proxy.calls.length = 0;
+    // Against Prism mocking Smile's spec: a request the spec does not allow would fail.
+    const server = await startDemoServer({ env: env(proxy.url) });
     const page = await browser.newPage();
     const bodies = [];
     page.on('response', async (response) => bodies.push(await response.text().catch(() => '')));
     try {
       await openDemo(page, server.url);
       assert.equal(await page.$eval('#mode', (badge) => badge.textContent), 'Smile sandbox (real SDK)');
-      const token = await page.evaluate(() =>
-        fetch('/demo/api/link-token', { method: 'POST' }).then((response) => response.json()),
-      );
+      const mint = () =>
+        page.evaluate(() => fetch('/demo/api/link-token', { method: 'POST' }).then((response) => response.json()));
+      const token = await mint();
+      const created = proxy.calls[0].answer.data;
       assert.deepEqual(token, {
-        accessToken: 'tok-from-fake',
-        expiresAt: '2026-11-22T12:00:00Z',
-        mode: 'SANDBOX',
-        userId: 'usr_fake',
+        accessToken: created.token.accessToken,
+        expiresAt: created.token.expiresAt,
+        mode: created.token.mode,
+        userId: created.user.id,
       });
       // The session that the token gave the page sees that user's events, and only those.
       const stream = await page.evaluate(async () => {
@@ -197,10 +193,20 @@ describe('the demo with Smile credentials', () => {
       });
       assert.deepEqual(stream, { status: 200, first: 'retry: 2000\n\n' });
       assert.equal((await fetch(server.url.replace('/demo/', '/demo/api/events'))).status, 401);
-      assert.equal(requests.length, 1);
-      assert.equal(requests[0].method, 'POST');
-      assert.equal(requests[0].url, '/v1/users');
-      assert.equal(requests[0].authorization, `Basic ${Buffer.from(`demo-key:${secret}`).toString('base64')}`);
+      // The same session again: a token for its Smile user, not a new user.
+      const again = await mint();
+      assert.equal(again.userId, created.user.id);
+      assert.equal(again.accessToken, proxy.calls[1].answer.data.accessToken);
+      assert.deepEqual(
+        proxy.calls.map(({ method, path, query, status }) => [method, path, query, status]),
+        [
+          ['POST', '/users', {}, 201],
+          ['POST', '/tokens', { userId: created.user.id }, 201],
+        ],
+      );
+      assert.deepEqual(proxy.calls[0].body, { externalMetadata: { source: 'wink-widget-demo' } });
+      const basic = `Basic ${Buffer.from(`demo-key:${secret}`).toString('base64')}`;
+      assert.ok(proxy.calls.every((call) => call.authorization === basic));
       assert.ok(bodies.length > 3, 'the page loaded its scripts');
       for (const body of bodies) assert.ok(!body.includes(secret), 'a response to the browser held the secret');
       assert.ok(!(await page.content()).includes(secret));
@@ -212,6 +218,7 @@ describe('the demo with Smile credentials', () => {
 
   test('reports a refused POST /users as a 502, with Smile’s words in the server’s log only', async () => {
     answer = [401, { code: 'INVALID_CREDENTIALS', message: 'Invalid API key or secret' }];
+    requests.length = 0;
     const logged = [];
     const server = await startDemoServer({ env: env(), log: { error: (line) => logged.push(line) } });
     try {
@@ -221,8 +228,10 @@ describe('the demo with Smile credentials', () => {
       assert.equal(JSON.parse(text).error, 'SMILE_UNAVAILABLE');
       assert.doesNotMatch(text, /Invalid API key|401/);
       assert.ok(!text.includes(secret));
+      assert.equal(requests.length, 1);
+      assert.deepEqual([requests[0].method, requests[0].url], ['POST', '/v1/users']);
       assert.equal(logged.length, 1);
-      assert.match(logged[0], /401: Invalid API key or secret/);
+      assert.match(logged[0], /POST \/users: Invalid API key or secret \(HTTP 401, INVALID_CREDENTIALS\)/);
       assert.ok(!logged[0].includes(secret));
     } finally {
       await server.stop();

@@ -1,6 +1,6 @@
 // No browser entry point reaches server code: walking the import graph of each (type-only imports
 // included, since a declaration file would carry them to the page's build) from its source finds
-// nothing under src/webhooks/ or src/cli/. The types the page and the server share live outside
+// nothing under src/webhooks/, src/api/ or src/cli/. The types the page and the server share live outside
 // them (src/page-events.ts, src/webhook-types/).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SERVER = /^src\/(webhooks|cli)\//;
+const SERVER = /^src\/(webhooks|cli|api)\//;
 
 /** Every source file `entry` reaches through its relative imports, types too, as paths from the root. */
 function reach(entry) {
@@ -43,7 +43,7 @@ const BUNDLED = {
 const sourceOf = (target) => BUNDLED[target] ?? target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
 
 const browserEntries = Object.entries(pkg.exports)
-  .filter(([path]) => path !== './webhooks' && path !== './package.json' && path !== './bridge.html')
+  .filter(([path]) => !['./webhooks', './api', './package.json', './bridge.html'].includes(path))
   .map(([path, target]) => [path, sourceOf(typeof target === 'string' ? target : target.default)]);
 
 test('the browser entry points are every export but the server’s', () => {

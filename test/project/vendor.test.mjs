@@ -82,3 +82,16 @@ test('the extractor keeps the event schemas, resolves their references and joins
     },
   });
 });
+
+test('the REST API subset is the one its provenance names: same SHA-256, same spec version, the paths it lists', async () => {
+  const subset = await readFile(new URL('smile-api-subset.yaml', vendor), 'utf8');
+  const sha256 = createHash('sha256').update(subset).digest('hex');
+  assert.match(
+    provenance,
+    new RegExp(`subset's SHA-256 \\| \`${sha256}\``),
+    'the subset changed: update its provenance',
+  );
+  assert.match(subset, /^ {2}version: 1\.14\.0$/m);
+  const paths = [...subset.matchAll(/^ {2}(\/[\w/{}]+):$/gm)].map((match) => match[1]);
+  assert.deepEqual(paths, ['/users', '/tokens', '/webhooks', '/webhooks/{id}', '/tasks', '/tasks/{id}', '/users/{id}']);
+});

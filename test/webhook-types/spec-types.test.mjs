@@ -7,7 +7,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { OUTPUT, renderWebhookTypes } from '../../scripts/build-webhook-types.mjs';
+import {
+  EXAMPLES_OUTPUT,
+  OUTPUT,
+  renderWebhookExamples,
+  renderWebhookTypes,
+} from '../../scripts/build-webhook-types.mjs';
 import { SPEC_SLIPS, eventSchemas, readSpec, specEventTypes } from '../../scripts/webhook-spec.mjs';
 import { SMILE_WEBHOOK_TYPES, isKnownWebhookType, parseWebhook, signWebhook } from '../../dist/webhooks/index.js';
 
@@ -64,6 +69,10 @@ function slipsOf({ type, name, example }) {
 
 test('src/webhook-types/spec-types.ts is what scripts/build-webhook-types.mjs renders from the spec (run npm run build)', async () => {
   assert.equal(await readFile(OUTPUT, 'utf8'), renderWebhookTypes(spec));
+});
+
+test('src/cli/webhook-examples.ts, the examples wink-widget trigger sends, is rendered from the spec too', async () => {
+  assert.equal(await readFile(EXAMPLES_OUTPUT, 'utf8'), renderWebhookExamples(spec));
 });
 
 test("the package's webhook types are exactly the spec's event types", () => {
