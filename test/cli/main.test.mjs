@@ -7,19 +7,11 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createBridgeHtml } from '../../dist/bridge/create-bridge-html.js';
+import { runCli } from '../support/cli.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 
-/** Runs the command line; resolves with its exit code and output. */
-async function cli(...args) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
+const cli = (...args) => runCli(args);
 
 test('wink-widget bridge prints the page for its --sdk-origin list, or createBridgeHtml’s default', async () => {
   assert.deepEqual(await cli('bridge'), { code: 0, stdout: createBridgeHtml().html, stderr: '' });

@@ -2,33 +2,19 @@
 // loopback: the package's own (createWebhookHandler behind node:http), and one written with
 // node:crypto alone, as an integrator with no wink-widget on the server would write it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CONNECT_FLOW_DATAPOINTS } from '../../dist/cli/flows.js';
 import { SMILE_WEBHOOK_TYPES, createWebhookHandler, toNodeHandler } from '../../dist/webhooks/index.js';
 import { eventSchemas, readSpec } from '../../scripts/webhook-spec.mjs';
+import { runCli } from '../support/cli.mjs';
 import { freePort } from '../support/free-port.mjs';
 
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const secret = 'trigger-test-secret-5e1b';
 
-/** Runs the command line with `env` on top of a clean one; resolves with its exit code and output. */
-async function cli(args, env = {}) {
-  const { NODE_TEST_CONTEXT: _, SMILE_WEBHOOK_SECRET: __, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
-      env: { ...inherited, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
+/** Runs the command line with `env`; SMILE_WEBHOOK_SECRET only when the test gives it. */
+const cli = (args, env = {}) => runCli(args, { env, unset: ['SMILE_WEBHOOK_SECRET'] });
 
 /** Listens on loopback; resolves with the server's URL and a close function. */
 async function listen(handler) {

@@ -2,32 +2,18 @@
 // (with --errors: a request the spec does not allow is refused), behind a proxy that records what
 // reached the API. Credentials come from the environment only; a secret is printed once, when made.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runCli } from '../support/cli.mjs';
 import { startPrism } from '../support/prism.mjs';
 import { startRecordingProxy } from '../support/recording-proxy.mjs';
 
-const bin = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const CREDENTIALS = { SMILE_API_KEY: 'key_cli_7731', SMILE_API_SECRET: 'secret_cli_never_printed' };
 const BASIC = `Basic ${Buffer.from(`${CREDENTIALS.SMILE_API_KEY}:${CREDENTIALS.SMILE_API_SECRET}`).toString('base64')}`;
 // The spec's example webhook, which Prism answers GET /webhooks/{id} with.
 const EXAMPLE = { url: 'https://webhook.clienturl.xyz', eventTypes: ['ACCOUNT_CONNECTED'], secret: 'a little secret' };
 
-/** Runs the command line with `env` on a clean environment; resolves with its exit code and output. */
-async function cli(args, env = CREDENTIALS) {
-  const { NODE_TEST_CONTEXT: _, SMILE_API_KEY: __, SMILE_API_SECRET: ___, ...inherited } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
-      env: { ...inherited, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
+/** Runs the command line with `env`; the API credentials only when the test gives them. */
+const cli = (args, env = CREDENTIALS) => runCli(args, { env, unset: ['SMILE_API_KEY', 'SMILE_API_SECRET'] });
 
 /** Neither the API secret nor a webhook's stored secret is in what the command printed. */
 function assertNoSecret({ stdout, stderr }) {
@@ -113,28 +99,12 @@ describe('wink-widget webhooks', () => {
     assert.match(secret, /^[0-9a-f]{64}$/);
     assert.equal(result.stdout.split(secret).length - 1, 1, 'the secret is printed exactly once');
     assertNoSecret(result);
-    const again = await run([
-      'webhooks',
-      'create',
-      '--name',
-      'n',
-      '--url',
-      'https://a.example',
-      '--event-types',
-      'TASK_FINISHED',
-    ]);
+    const createOne = (eventTypes) =>
+      run(['webhooks', 'create', '--name', 'n', '--url', 'https://a.example', '--event-types', eventTypes]);
+    const again = await createOne('TASK_FINISHED');
     assert.notEqual(again.calls[0].body.secret, secret);
 
-    const refused = await run([
-      'webhooks',
-      'create',
-      '--name',
-      'n',
-      '--url',
-      'https://a.example',
-      '--event-types',
-      'TASK_DONE',
-    ]);
+    const refused = await createOne('TASK_DONE');
     assert.equal(refused.code, 1);
     assert.equal(refused.calls[0].status, 400);
     assert.match(refused.stderr, /^wink-widget webhooks: POST \/webhooks: .+ \(code [A-Z_0-9]+, HTTP 400/);
