@@ -347,7 +347,11 @@ export async function startDemoServer({ env = process.env, log = console } = {})
   const dev = await startDevServer({
     config: {
       rootDir: root,
+      // A node_modules that is a link (a clone sharing another's install, pnpm) resolves to a
+      // path under the root, which SERVED_PREFIXES allows, not to the link's target outside it,
+      // which the dev server would serve through /__wds-outside-root__/, refused above.
       nodeResolve: true,
+      preserveSymlinks: true,
       middlewareMode: true,
       injectWebSocket: false,
       middleware: [
