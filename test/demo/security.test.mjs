@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { basename } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { SESSION_TTL_MS, sessionStore } from '../../demo/sessions.mjs';
 import { demoApi, simulatedDetail, startDemoServer } from '../../demo/server.mjs';
 import { signWebhook } from '../../dist/webhooks/index.js';
@@ -76,7 +78,8 @@ describe('the demo server on the network', () => {
       '/.git/HEAD',
       '/__wds-outside-root__/1/etc/hostname',
       '/__wds-outside-root__/2/proc/self/environ',
-      '/__wds-outside-root__/0/work/.git/config',
+      // The repository's own .git, reached from the folder above it.
+      `/__wds-outside-root__/1/${basename(fileURLToPath(new URL('../../', import.meta.url)))}/.git/config`,
       '/%2e%2e/%2e%2e/etc/hostname',
       '/demo/%2e%2e/.git/config',
       '/demo/..%2f..%2f.git%2fconfig',
