@@ -17,10 +17,19 @@ export interface MemoryWebhookStoreOptions {
    * would then be handled again, or a claim another delivery could then take. The receiver's
    * default store tells `onError`.
    */
-  onEvict?: (eviction: { id: string; state: 'done' | 'claimed'; msLeft: number }) => void;
+  onEvict?: (eviction: { id: string; state: 'done' | 'claimed' | 'handled'; msLeft: number }) => void;
 }
 
-type Entry = { token: string | undefined; expiresAt: number };
+/**
+ * A claim (its holder's `token`, until `expiresAt`, its lease), a done mark, or a handled mark
+ * (until `expiresAt`), whose publish is held by `token` until `leaseEndsAt` when it is taken.
+ */
+type Entry = {
+  state: 'claimed' | 'done' | 'handled';
+  token: string | undefined;
+  expiresAt: number;
+  leaseEndsAt: number;
+};
 
 // The answers that carry nothing of their own, made once.
 const DONE: Promise<WebhookClaim> = Promise.resolve(Object.freeze({ status: 'done' }));
@@ -49,25 +58,48 @@ export class MemoryWebhookStore implements WebhookStore {
   // Synchronous inside: the promises only give this store the interface of a shared one.
   claim(id: string, leaseMs: number): Promise<WebhookClaim> {
     const entry = this.#live(id);
-    if (entry) return entry.token === undefined ? DONE : BUSY;
     // Unique within this process, which is as far as this store reaches.
-    const token = String(++this.#claims);
-    this.#set(id, { token, expiresAt: this.#now() + leaseMs });
-    return Promise.resolve({ status: 'claimed', token });
+    if (!entry) {
+      const token = String(++this.#claims);
+      this.#set(id, { state: 'claimed', token, expiresAt: this.#now() + leaseMs, leaseEndsAt: 0 });
+      return Promise.resolve({ status: 'claimed', token });
+    }
+    if (entry.state !== 'handled') return entry.state === 'done' ? DONE : BUSY;
+    // Handled, not published: the publish is taken, unless another holds it within its lease.
+    const now = this.#now();
+    if (entry.token !== undefined && entry.leaseEndsAt > now) return BUSY;
+    const token = (entry.token = String(++this.#claims));
+    entry.leaseEndsAt = now + leaseMs;
+    return Promise.resolve({ status: 'handled', token });
   }
 
   complete(id: string, _token: string, ttlMs: number): Promise<void> {
     const entry = this.#entries.get(id);
     // Marked done in its place: the id keeps its age, and the map is not touched.
     if (entry) {
+      entry.state = 'done';
       entry.token = undefined;
       entry.expiresAt = this.#now() + ttlMs;
-    } else this.#set(id, { token: undefined, expiresAt: this.#now() + ttlMs });
+    } else this.#set(id, { state: 'done', token: undefined, expiresAt: this.#now() + ttlMs, leaseEndsAt: 0 });
     return RESOLVED;
   }
 
   release(id: string, token: string): Promise<void> {
-    if (this.#entries.get(id)?.token === token) this.#entries.delete(id);
+    const entry = this.#entries.get(id);
+    if (entry?.token !== token) return RESOLVED;
+    // A handled id stays handled: only its publish is let go.
+    if (entry.state === 'handled') entry.token = undefined;
+    else this.#entries.delete(id);
+    return RESOLVED;
+  }
+
+  handled(id: string, token: string, ttlMs: number): Promise<void> {
+    const entry = this.#live(id);
+    if (entry?.token === token && entry.state !== 'done') {
+      entry.state = 'handled';
+      entry.token = undefined;
+      entry.expiresAt = this.#now() + ttlMs;
+    }
     return RESOLVED;
   }
 
@@ -96,7 +128,7 @@ export class MemoryWebhookStore implements WebhookStore {
       this.#entries.delete(oldest.value);
       const msLeft = forgotten.expiresAt - this.#now();
       if (msLeft > 0 && this.#onEvict) {
-        this.#onEvict({ id: oldest.value, state: forgotten.token === undefined ? 'done' : 'claimed', msLeft });
+        this.#onEvict({ id: oldest.value, state: forgotten.state, msLeft });
       }
     }
   }

@@ -21,6 +21,7 @@ export type WebhookAnswerCode =
   | 'HANDLER_FAILED'
   | 'HANDLER_TIMEOUT'
   | 'STORE_UNAVAILABLE'
+  | 'PUBLISH_FAILED'
   | 'INTERNAL_ERROR';
 
 /** One answer of the receiver, whatever the server: the adapters write it. */
@@ -47,6 +48,7 @@ const STATUS: Record<WebhookAnswerCode, number> = {
   HANDLER_FAILED: 500,
   HANDLER_TIMEOUT: 503,
   STORE_UNAVAILABLE: 503,
+  PUBLISH_FAILED: 503,
   INTERNAL_ERROR: 500,
 };
 

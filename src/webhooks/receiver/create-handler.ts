@@ -35,7 +35,8 @@ const BODY_REFUSALS = {
  * `maxBodyBytes`, 401 for a missing or bad signature, 400 for a body that is not an event; then
  * 200 once `onEvent` has handled a new event, 200 `{ duplicate: true }` for one handled already,
  * 409 while another delivery of it is being handled, 500 when `onEvent` threw and 503 when it
- * took too long or the store could not be reached: Smile retries each non-2xx. It never throws.
+ * took too long, the store could not be reached, or the publish to the pages failed (whose retry
+ * only publishes): Smile retries each non-2xx. It never throws.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const settings = resolveHandlerOptions(options);

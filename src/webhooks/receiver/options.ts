@@ -91,7 +91,8 @@ export interface WebhookHandlerOptions {
   /**
    * Where each event is published once `onEvent` has finished with it, for the pages of its user
    * (see `createEventStream`). With `queue`, give it to `webhookProcessor` instead: the worker
-   * publishes. A bus that fails is told to `onError`; the answer stays 200.
+   * publishes. A publish that fails is told to `onError` and answered 503 `PUBLISH_FAILED`, with
+   * the id marked handled: Smile's retry publishes it without running `onEvent` again.
    */
   bus?: EventBus;
   /** Told of each failure on the server's side: a throwing or slow `onEvent`, an unreachable store. */
@@ -140,6 +141,8 @@ export interface ReceiverSettings {
   readonly bus: EventBus | undefined;
   /** A store step, failing once it takes longer than `storeTimeoutMs` (none for an in-process store). */
   readonly bounded: <T>(step: Promise<T>, name: string) => Promise<T>;
+  /** Bounds a step of the bus's (a publish) the same way, whatever the store. */
+  readonly boundedBus: <T>(step: Promise<T>, name: string) => Promise<T>;
   /** Bounds a step of the queue's (Redis) the same way. */
   readonly boundedQueue: <T>(step: Promise<T>, name: string) => Promise<T>;
   /** Tells `onError`, which never changes an answer. */
@@ -147,6 +150,7 @@ export interface ReceiverSettings {
 }
 
 const MAKER = 'createWebhookHandler';
+const FORGOTTEN = { done: 'the handled', claimed: 'a claim of', handled: 'the handled, unpublished' } as const;
 
 /** Checks the options and makes what the steps share; throws a TypeError or a RangeError naming the option. */
 export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverSettings {
@@ -197,12 +201,19 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     );
   }
   const store =
-    read.of<WebhookStore>('store', (value) => typeof (value as WebhookStore)?.claim === 'function', 'a WebhookStore') ??
+    read.of<WebhookStore>(
+      'store',
+      // With a bus, a failed publish is marked on the store, so that its retry only publishes.
+      (value) =>
+        typeof (value as WebhookStore)?.claim === 'function' &&
+        (!bus || typeof (value as WebhookStore).handled === 'function'),
+      bus ? 'a WebhookStore with handled(), which a bus needs' : 'a WebhookStore',
+    ) ??
     new MemoryWebhookStore({
       onEvict: ({ id, state, msLeft }) =>
         report(
           new Error(
-            `The memory store forgot ${state === 'done' ? 'the handled' : 'a claim of'} id ${id} ${Math.round(msLeft / 1000)} s early (it holds 10,000): a retry of it would be handled again; use redisWebhookStore, or a MemoryWebhookStore with a larger maxEntries`,
+            `The memory store forgot ${FORGOTTEN[state]} id ${id} ${Math.round(msLeft / 1000)} s early (it holds 10,000): a retry of it would be handled again; use redisWebhookStore, or a MemoryWebhookStore with a larger maxEntries`,
           ),
           undefined,
         ),
@@ -237,6 +248,7 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     clientIp: read.fn('clientIp'),
     bus,
     bounded: store.inProcess ? (step) => step : (step, name) => bound(step, `store's ${name}`),
+    boundedBus: (step, name) => bound(step, `bus's ${name}`),
     boundedQueue: (step, name) => bound(step, `queue's ${name}`),
     report,
   };

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redisWebhookStore, signWebhook } from '../../../dist/webhooks/index.js';
 import { followOutput } from '../../support/child-output.mjs';
+import { pollUntil } from '../../support/event-pages.mjs';
 import { startRedis } from '../../support/redis-server.mjs';
 
 const secret = 'whsec_redis_load';
@@ -107,6 +108,37 @@ for (const [name, client] of [
       const claims = await Promise.all(Array.from({ length: 20 }, () => store().claim('evt_d', 10000)));
       assert.equal(claims.filter((claim) => claim.status === 'claimed').length, 1);
       assert.equal(claims.filter((claim) => claim.status === 'busy').length, 19);
+    });
+
+    test('a handled id: of 20 simultaneous claims one takes its publish; its lease ends, the mark keeps its TTL', async () => {
+      const first = await store().claim('evt_e', 10000);
+      await store().handled('evt_e', 'someone-else', 60000);
+      assert.deepEqual(await store().claim('evt_e', 10000), { status: 'busy' }, 'only the holder marks it handled');
+      await store().handled('evt_e', first.token, 60000);
+      const claims = await Promise.all(Array.from({ length: 20 }, () => store().claim('evt_e', 150)));
+      const taken = claims.filter((claim) => claim.status === 'handled');
+      assert.equal(taken.length, 1);
+      assert.equal(claims.filter((claim) => claim.status === 'busy').length, 19);
+      const ttl = await ioRedis.pttl(`${prefix}evt_e`);
+      assert.ok(ttl > 50000 && ttl <= 60000, `the handled mark's TTL stays, ${ttl}`);
+      // Its holder died: once its lease is over, the next claim takes the publish.
+      const next = await pollUntil(
+        () => store().claim('evt_e', 10000),
+        (claim) => claim.status !== 'busy',
+        'the lease over',
+      );
+      assert.equal(next.status, 'handled');
+      await store().release('evt_e', taken[0].token);
+      assert.deepEqual(
+        await store().claim('evt_e', 10000),
+        { status: 'busy' },
+        "the stale holder cannot let go of another's publish",
+      );
+      await store().release('evt_e', next.token);
+      const again = await store().claim('evt_e', 10000);
+      assert.equal(again.status, 'handled', 'let go, it stays handled');
+      await store().complete('evt_e', again.token, 60000);
+      assert.deepEqual(await store().claim('evt_e', 10000), { status: 'done' });
     });
   });
 }

@@ -2,7 +2,13 @@
 // around onEvent, and hostile input.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryWebhookStore, createWebhookHandler, parseWebhook, signWebhook } from '../../../dist/webhooks/index.js';
+import {
+  MemoryWebhookStore,
+  createWebhookHandler,
+  memoryEventBus,
+  parseWebhook,
+  signWebhook,
+} from '../../../dist/webhooks/index.js';
 
 const secret = 'whsec_handler_5e';
 const sign = (raw) => signWebhook(raw, secret);
@@ -178,6 +184,15 @@ describe('createWebhookHandler', () => {
   test('refuses to be created without a secret or an onEvent', () => {
     assert.throws(() => createWebhookHandler({ secret: '', onEvent: () => {} }), TypeError);
     assert.throws(() => createWebhookHandler({ secret }), TypeError);
+    // A store of the user's own without handled() cannot keep a failed publish for its retry.
+    const bus = memoryEventBus();
+    const { claim, complete, release } = new MemoryWebhookStore();
+    const store = { claim, complete, release };
+    assert.doesNotThrow(() => createWebhookHandler({ secret, onEvent: () => {}, store }));
+    assert.throws(
+      () => createWebhookHandler({ secret, onEvent: () => {}, store, bus }),
+      /handled\(\), which a bus needs/,
+    );
   });
 });
 
