@@ -5,6 +5,7 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { readFile } from 'node:fs/promises';
 
 export const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
 
@@ -14,6 +15,20 @@ const bridgePage = () => ({
   async generateBundle() {
     const { createBridgeHtml } = await import('./dist/bridge/create-bridge-html.js');
     this.emitFile({ type: 'asset', fileName: 'bridge.html', source: createBridgeHtml().html });
+  },
+});
+
+/** The bundled parser's license notice, at the top of each file that holds it (MIT asks for it). */
+const parserNotice = () => ({
+  name: 'parser-notice',
+  async renderChunk(code, chunk) {
+    if (!Object.keys(chunk.modules).some((id) => id.includes('/node_modules/eventsource-parser/'))) return null;
+    const { version } = JSON.parse(await readFile('node_modules/eventsource-parser/package.json', 'utf8'));
+    const copyright = (await readFile('node_modules/eventsource-parser/LICENSE', 'utf8'))
+      .split('\n')
+      .find((line) => /copyright/i.test(line))
+      .trim();
+    return { code: `/*! Includes eventsource-parser ${version}, MIT License, ${copyright} */\n${code}`, map: null };
   },
 });
 
@@ -34,10 +49,30 @@ export default [
       bridgePage(),
     ],
   },
+  // The stream client in one file; its fetch reader (with eventsource-parser) is a chunk beside
+  // it, loaded only by a page that sends headers.
   {
     input: 'src/smile-events.ts',
-    output: { file: 'dist/events.min.js', format: 'es', sourcemap: true },
-    plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), minify()],
+    output: {
+      dir: 'dist',
+      entryFileNames: 'events.min.js',
+      chunkFileNames: 'events.fetch.min.js',
+      format: 'es',
+      sourcemap: true,
+    },
+    plugins: [
+      nodeResolve({ browser: true }),
+      esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }),
+      minify(),
+      parserNotice(),
+    ],
+  },
+  // tsc's dist/smile-events-fetch.js imports eventsource-parser, which is no dependency of the
+  // package: this one, written over it, has the parser inside, so that the browser entries need `lit` only.
+  {
+    input: 'src/smile-events-fetch.ts',
+    output: { file: 'dist/smile-events-fetch.js', format: 'es' },
+    plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' }), parserNotice()],
   },
   {
     input: 'src/simulator/index.ts',

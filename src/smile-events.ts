@@ -5,6 +5,7 @@
  * and an id heard already is dropped. Framework-agnostic, and no part of the element.
  */
 import type { PageEvent, StreamedWebhookEvent } from './page-events.js';
+import type { ServerEventSource, SmileEventsHeaders } from './smile-events-fetch.js';
 
 export interface SmileEventsOptions {
   /**
@@ -14,6 +15,14 @@ export interface SmileEventsOptions {
   since?: string | number | Date;
   /** Send the page's cookies to another origin's stream (`EventSource`'s own option). */
   withCredentials?: boolean;
+  /**
+   * Headers to send, such as `{ Authorization: \`Bearer ${token}\` }`: an object, or a function
+   * (sync or async) called at each connect, so that a refreshed token is used. With headers, the
+   * stream is read over `fetch` (so it is in Node, which has no `EventSource`), with the same
+   * reconnects, backoff, `Last-Event-ID`, dropped repeats and `resync`. A function that throws is
+   * a refused connect, retried with backoff.
+   */
+  headers?: SmileEventsHeaders;
   /** The first reconnect's delay after the stream is refused; it doubles up to 30 s (default 1 s). */
   retryMs?: number;
 }
@@ -46,6 +55,8 @@ export class SmileEventsError extends Error {
 }
 
 const MAX_RETRY_MS = 30_000;
+// EventSource.CLOSED, which Node has no global of.
+const CLOSED = 2;
 
 /**
  * `new SmileEvents('/api/smile/events', { since: openedAt })`, then
@@ -56,7 +67,7 @@ const MAX_RETRY_MS = 30_000;
 export class SmileEvents<Event extends PageEvent = StreamedWebhookEvent> extends EventTarget {
   readonly url: string;
   readonly #options: SmileEventsOptions;
-  #source?: EventSource | undefined;
+  #source?: ServerEventSource | undefined;
   /** The last id the server sent: only it, never `since`, tells a repeat. */
   #lastId: string | undefined;
   readonly #since: string | undefined;
@@ -166,10 +177,39 @@ export class SmileEvents<Event extends PageEvent = StreamedWebhookEvent> extends
   }
 
   #connect(): void {
+    const { headers, withCredentials = false } = this.#options;
+    // Over fetch only when asked to (headers), or where there is no EventSource (Node): its module
+    // is loaded then, and only then.
+    if (headers === undefined && typeof EventSource === 'function') {
+      this.#listen(new EventSource(this.#resumeUrl(), { withCredentials }));
+      return;
+    }
+    import('./smile-events-fetch.js').then(
+      ({ FetchEventSource }) => {
+        if (!this.#closed) this.#listen(new FetchEventSource(this.#resumeUrl(), { headers, withCredentials }));
+      },
+      // Not loaded (offline, a CDN's hiccup): tried again with backoff, as a refusal is.
+      () => this.#retry(),
+    );
+  }
+
+  /** The stream's URL, resuming after the last id heard (or `since`, before any). */
+  #resumeUrl(): URL {
     const url = new URL(this.url, globalThis.location?.href);
     const resumeAfter = this.#lastId ?? this.#since;
     if (resumeAfter !== undefined) url.searchParams.set('since', resumeAfter);
-    const source = new EventSource(url, { withCredentials: this.#options.withCredentials ?? false });
+    return url;
+  }
+
+  /** Connects again after the backoff, which doubles each time up to 30 s. */
+  #retry(): void {
+    if (this.#closed) return;
+    const delay = this.#retryMs * (0.5 + Math.random() / 2);
+    this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+    this.#timer = setTimeout(() => this.#closed || this.#connect(), delay);
+  }
+
+  #listen(source: ServerEventSource): void {
     this.#source = source;
     source.onopen = () => (this.#retryMs = this.#options.retryMs ?? 1000);
     source.onmessage = (message) => {
@@ -186,7 +226,8 @@ export class SmileEvents<Event extends PageEvent = StreamedWebhookEvent> extends
       this.dispatchEvent(new CustomEvent(event.type, { detail: event }));
       this.dispatchEvent(new CustomEvent('webhook', { detail: event }));
     };
-    source.addEventListener('resync', (message) => {
+    source.addEventListener('resync', (event) => {
+      const message = event as MessageEvent;
       this.#lastId = message.lastEventId || undefined;
       let detail: ResyncDetail = { reason: 'history' };
       try {
@@ -199,10 +240,7 @@ export class SmileEvents<Event extends PageEvent = StreamedWebhookEvent> extends
     source.onerror = () => {
       // The browser reconnects by itself after a dropped connection, with Last-Event-ID. It gives
       // up on a refusal (a 503 while the bus is down, a 401): then this reconnects, with backoff.
-      if (source.readyState !== EventSource.CLOSED || this.#closed || this.#source !== source) return;
-      const delay = this.#retryMs * (0.5 + Math.random() / 2);
-      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
-      this.#timer = setTimeout(() => this.#closed || this.#connect(), delay);
+      if (source.readyState === CLOSED && this.#source === source) this.#retry();
     };
   }
 

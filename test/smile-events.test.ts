@@ -188,6 +188,105 @@ describe('SmileEvents, the browser client of the event stream', function () {
   });
 });
 
+describe('SmileEvents with headers: a page that signs in with a bearer token', function () {
+  this.timeout(30000);
+  let tokenCount = 0;
+  const tokenOf = (user: string) => `tok:${encodeURIComponent(user)}:${++tokenCount}`;
+  const unauthorized = async () =>
+    ((await (await fetch('/test/events/unauthorized')).json()) as { unauthorized: number }).unauthorized;
+
+  it("hears its own user's webhooks over fetch, with no cookie, and no one else's", async () => {
+    signOut();
+    const user = newUser();
+    const client = connect({ headers: { Authorization: `Bearer ${tokenOf(user)}` } });
+    const { heard, until } = record(client);
+    const first = await send('TASK_FINISHED', {
+      userId: user,
+      sourceId: 'acc-1',
+      status: 'SUCCEEDED',
+      providers: ['p'],
+    });
+    await send('TASK_FINISHED', {
+      userId: 'usr-somebody-else',
+      sourceId: 'acc-2',
+      status: 'SUCCEEDED',
+      providers: ['p'],
+    });
+    const marker = await send('TASK_STARTED', { userId: user, sourceId: 'marker', providers: ['p'] });
+    await until(2);
+    expect(heard.map((event) => event.id)).to.deep.equal([first, marker]);
+    expect(heard[0].data).to.deep.equal({ userId: user, sourceId: 'acc-1', status: 'SUCCEEDED', providers: ['p'] });
+    expect(client.lastEventId).to.match(/^\d+$/);
+  });
+
+  it('calls an async headers function at each connect: a refreshed token resumes with nothing lost or repeated', async () => {
+    signOut();
+    const user = newUser();
+    const tokens: string[] = [];
+    const client = connect({
+      retryMs: 100,
+      headers: async () => {
+        await Promise.resolve();
+        tokens.push(tokenOf(user));
+        return { authorization: `Bearer ${tokens.at(-1)!}` };
+      },
+    });
+    const { heard, until } = record(client);
+    const sent = [await send('TASK_STARTED', { userId: user, sourceId: 'a0', providers: ['p'] })];
+    await until(1);
+    // The first token is revoked and the stream cut: the reconnect asks for headers again.
+    await fetch(`/test/events/revoke?token=${encodeURIComponent(tokens[0])}`, { method: 'POST' });
+    await fetch('/test/events/cut', { method: 'POST' });
+    for (let index = 1; index < 4; index++)
+      sent.push(await send('TASK_STARTED', { userId: user, sourceId: `a${index}`, providers: ['p'] }));
+    await until(4);
+    sent.push(await send('TASK_STARTED', { userId: user, sourceId: 'marker', providers: ['p'] }));
+    await until(5);
+    expect(heard.map((event) => event.id)).to.deep.equal(sent);
+    expect(tokens.length).to.be.at.least(2);
+  });
+
+  it('a refused connect (a revoked token) and a headers function that throws are retried with backoff', async () => {
+    signOut();
+    const user = newUser();
+    const revoked = tokenOf(user);
+    await fetch(`/test/events/revoke?token=${encodeURIComponent(revoked)}`, { method: 'POST' });
+    const before = await unauthorized();
+    let calls = 0;
+    const client = connect({
+      retryMs: 50,
+      headers: () => {
+        calls++;
+        if (calls === 1) return { authorization: `Bearer ${revoked}` };
+        if (calls === 2) throw new Error('no token yet');
+        return { authorization: `Bearer ${tokenOf(user)}` };
+      },
+    });
+    const { heard, until } = record(client);
+    const id = await send('ACCOUNT_CONNECTED', { userId: user, accountId: 'acc-late', providers: ['p'] });
+    await until(1, 15000);
+    expect(heard[0].id).to.equal(id);
+    expect(calls).to.be.at.least(3);
+    expect((await unauthorized()) - before).to.be.at.least(1, 'the revoked token was refused');
+  });
+
+  it('in the one-file dist/events.min.js, loads its fetch reader beside it', async () => {
+    const shipped = (await import(`${location.origin}/dist/events.min.js`)) as { SmileEvents: typeof SmileEvents };
+    signOut();
+    const user = newUser();
+    const client = new shipped.SmileEvents(STREAM, {
+      since: new Date(Date.now() - 1),
+      headers: { authorization: `Bearer ${tokenOf(user)}` },
+    });
+    clients.push(client);
+    const ready = client.waitFor('TASK_FINISHED', undefined, { timeout: 10000 });
+    await send('TASK_FINISHED', { userId: user, sourceId: 'acc-min', status: 'SUCCEEDED', providers: ['p'] });
+    expect((await ready).data).to.include({ userId: user, sourceId: 'acc-min' });
+    const loaded = performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname);
+    expect(loaded).to.include('/dist/events.fetch.min.js');
+  });
+});
+
 describe("the events guide's browser snippet", function () {
   this.timeout(30000);
 

@@ -64,12 +64,13 @@ describe("the simulator guide's snippet", () => {
   });
 });
 
-/** The README's code block of `language` after `heading`. */
-async function readmeBlock(heading: string, language: string): Promise<string> {
+/** The README's code block of `language` after `heading`; the `nth` of them (0, the first). */
+async function readmeBlock(heading: string, language: string, nth = 0): Promise<string> {
   const readme = await (await fetch('/README.md')).text();
-  const block = readme.slice(readme.indexOf(heading)).match(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``))?.[1];
+  const section = readme.slice(readme.indexOf(heading));
+  const block = [...section.matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))][nth]?.[1];
   expect(block, `the README has a ${language} block after ${heading}`).to.be.a('string');
-  return block!;
+  return block;
 }
 
 /** A module of `code` with its package imports resolved to the built files, as a bundler would. */
@@ -152,6 +153,42 @@ describe("the README's page snippet", function () {
       delete page.showPayrollData;
       delete page.widget;
       document.cookie = 'wink-test-user=; path=/; max-age=0';
+    }
+  });
+
+  it('its bearer form, as written: the token of getApiToken is sent, with no cookie, and the data shows', async () => {
+    document.cookie = 'wink-test-user=; path=/; max-age=0';
+    const user = `usr-readme-bearer-${Date.now()}`;
+    const page = globalThis as unknown as Record<string, unknown>;
+    const asked: string[] = [];
+    const shown: unknown[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const showing = new Promise<void>((resolve, reject) => {
+      page.showPayrollData = (datapoints: unknown) => (shown.push(datapoints), resolve());
+      timer = setTimeout(() => reject(new Error('showPayrollData was not called within 15 s')), 15000);
+    });
+    page.getApiToken = () => (asked.push(user), Promise.resolve(`tok:${user}:1`));
+    const code = await readmeBlock('## The page hears its own user', 'js', 1);
+    expect(code).to.include('headers:');
+    const url = moduleUrl(code);
+    try {
+      await import(/* @vite-ignore */ url);
+      const response = await fetch('/test/events/send', {
+        method: 'POST',
+        body: JSON.stringify({
+          type: 'TASK_FINISHED',
+          data: { userId: user, sourceId: 'acc-readme-bearer', status: 'SUCCEEDED', datapoints: ['EMPLOYMENTS'] },
+        }),
+      });
+      expect(((await response.json()) as { status: number }).status).to.equal(200);
+      await showing;
+      expect(shown).to.deep.equal([['EMPLOYMENTS']]);
+      expect(asked.length).to.be.at.least(1);
+    } finally {
+      clearTimeout(timer);
+      URL.revokeObjectURL(url);
+      delete page.showPayrollData;
+      delete page.getApiToken;
     }
   });
 });

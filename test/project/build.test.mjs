@@ -32,6 +32,39 @@ test('the only runtime dependency is lit; the server-side engines are optional p
   }
 });
 
+test('the built browser entries import lit and their own files only: eventsource-parser is inside', async () => {
+  const ts = (await import('typescript')).default;
+  const SERVER = ['./webhooks', './api', './package.json', './bridge.html'];
+  const seen = new Set();
+  const bare = [];
+  const visit = async (url) => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const { importedFiles } = ts.preProcessFile(await readFile(url, 'utf8'), true, true);
+    for (const { fileName } of importedFiles) {
+      if (fileName.startsWith('.')) await visit(new URL(fileName, url));
+      else if (fileName !== 'lit' && !fileName.startsWith('lit/')) bare.push(`${url.pathname}: ${fileName}`);
+    }
+  };
+  for (const [path, target] of Object.entries(pkg.exports)) {
+    if (SERVER.includes(path)) continue;
+    const file = typeof target === 'string' ? target : target.default;
+    if (file.endsWith('.js')) await visit(new URL(file, root));
+  }
+  assert.ok(
+    [...seen].some((href) => href.endsWith('/dist/smile-events-fetch.js')),
+    'the walk reaches the fetch reader',
+  );
+  assert.ok([...seen].some((href) => href.endsWith('/dist/events.fetch.min.js')));
+  assert.deepEqual(bare, []);
+  const reader = await readFile(new URL('dist/smile-events-fetch.js', root), 'utf8');
+  assert.match(
+    reader,
+    /^\/\*! Includes eventsource-parser \d+\.\d+\.\d+, MIT License, Copyright/,
+    'its license notice',
+  );
+});
+
 test('every exports condition lists "types" first and points at a built file', async () => {
   for (const [path, target] of Object.entries(pkg.exports)) {
     if (typeof target === 'string') {

@@ -53,16 +53,7 @@ export function openPage(url, user, options) {
   return result;
 }
 
-/** Polls `read()` every 50 ms until `holds(value)`, for what has no event (a server's counters); bounded. */
-export async function pollUntil(read, holds, what, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Not within ${timeout} ms: ${what} (last ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { pollUntil } from './poll-until.mjs';
 
 /** Reads the raw SSE text of one request until `enough(text)` or the bound, then aborts it. */
 export async function rawStream(url, headers, enough, timeout = 5000) {

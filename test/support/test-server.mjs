@@ -17,13 +17,21 @@ import { bridgePages } from './bridge-pages.mjs';
 const root = new URL('../../', import.meta.url);
 
 // The event stream the browser client is tested on: Smile's webhooks through the package's own
-// receiver, onto a memory bus, pushed to the page of the user its `wink-test-user` cookie names.
+// receiver, onto a memory bus, pushed to the page of the user its `wink-test-user` cookie names,
+// or its bearer token `tok:<user>:<n>`, unless that token was revoked.
 const eventsSecret = 'whsec_browser_events';
 const eventsBus = memoryEventBus();
+const revokedTokens = new Set();
 const eventStream = createEventStream({
   bus: eventsBus,
   retryMs: 200,
   authorize: (request) => {
+    const bearer = /^Bearer (tok:([^:]+):\d+)$/.exec(request.headers.get('authorization') ?? '');
+    if (bearer && !revokedTokens.has(bearer[1])) return [decodeURIComponent(bearer[2])];
+    if (bearer) {
+      unauthorized++;
+      return null;
+    }
     const user = /(?:^|;\s*)wink-test-user=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
     if (!user) unauthorized++;
     return user ? [decodeURIComponent(user)] : null;
@@ -33,7 +41,7 @@ const streamEvents = toNodeHandler(eventStream);
 const receiveWebhook = createWebhookHandler({ secret: eventsSecret, onEvent: () => {}, bus: eventsBus });
 let eventSequence = 0;
 let linkTokens = 0;
-// How many stream requests came with no session (each a 401): GET `/test/events/unauthorized`.
+// How many stream requests came with no session or a revoked token (each a 401): GET `/test/events/unauthorized`.
 let unauthorized = 0;
 
 /** The routes, in the order they are tried. */
@@ -71,6 +79,12 @@ export const testServerMiddleware = [
     if (context.path === '/test/events/cut' && context.method === 'POST') {
       eventStream.endStreams();
       context.body = { cut: true };
+      return;
+    }
+    // POST `/test/events/revoke?token=`: a bearer token the stream refuses from then on.
+    if (context.path === '/test/events/revoke' && context.method === 'POST') {
+      revokedTokens.add(String(context.query.token));
+      context.body = { revoked: true };
       return;
     }
     if (context.path !== '/test/events/send' || context.method !== 'POST') return next();
