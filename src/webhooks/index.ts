@@ -38,6 +38,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_STORE_TIMEOUT_MS,
   WEBHOOK_HANDLER_DEFAULTS,
+  QueuePrefixWarning,
   WeakSecretWarning,
   type WebhookHandlerOptions,
 } from './receiver/options.js';
@@ -59,7 +60,7 @@ export { toNodeHandler, type NodeLikeRequest, type NodeLikeResponse } from './ht
 export type { WebhookClaim, WebhookStore } from './dedupe/store.js';
 export { MemoryWebhookStore, type MemoryWebhookStoreOptions } from './dedupe/memory-store.js';
 export { redisWebhookStore, type RedisWebhookStoreOptions } from './dedupe/redis-store.js';
-export type { IoRedisLikeClient, NodeRedisLikeClient } from './redis-client.js';
+export type { IoRedisLikeClient, NodeRedisLikeClient, NodeRedisLikeCluster, RedisLikeClient } from './redis-client.js';
 export { createEventStream, type EventStream } from './stream/event-stream.js';
 export {
   DEFAULT_BUS_TIMEOUT_MS,
@@ -82,7 +83,12 @@ export {
   type EventHistory,
 } from './stream/bus.js';
 export { memoryEventBus, type MemoryEventBusOptions } from './stream/memory-bus.js';
-export { redisEventBus, type RedisEventBusOptions, type SubscribingRedisClient } from './stream/redis-bus.js';
+export {
+  CrossSlotStreamError,
+  redisEventBus,
+  type RedisEventBusOptions,
+  type SubscribingRedisClient,
+} from './stream/redis-bus.js';
 export { streamedEvent, webhookUserId } from './stream/projection.js';
 export {
   STREAMED_DATA_KEYS,

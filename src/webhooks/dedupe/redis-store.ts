@@ -4,12 +4,12 @@
  * commands through whichever client it is given.
  */
 import { optionReader } from '../options.js';
-import { commandSender, type IoRedisLikeClient, type NodeRedisLikeClient } from '../redis-client.js';
+import { commandSender, type RedisLikeClient } from '../redis-client.js';
 import { newClaimToken, type WebhookClaim, type WebhookStore } from './store.js';
 
 export interface RedisWebhookStoreOptions {
-  /** A connected client of `redis` (node-redis 4+) or `ioredis`. */
-  client: NodeRedisLikeClient | IoRedisLikeClient;
+  /** A connected client of `redis` (node-redis 4+) or `ioredis`, on one Redis, Sentinel or a Cluster (each id is one key). */
+  client: RedisLikeClient;
   /** Prefix of every key (default `wink-widget:webhook:`). */
   prefix?: string;
 }

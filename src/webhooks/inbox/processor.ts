@@ -21,6 +21,8 @@ export interface WebhookQueue {
     },
   ): Promise<unknown>;
   getJob(id: string): Promise<{ data?: unknown } | undefined | null>;
+  /** BullMQ's options of the queue: its key prefix, and the connection it was given. */
+  readonly opts?: { readonly prefix?: string; readonly connection?: unknown };
 }
 
 /** An event as a completed job keeps it: its envelope, and no `data` (which may be personal). */

@@ -8,6 +8,7 @@ import type { WebhookStore } from '../dedupe/store.js';
 import { MemoryWebhookStore } from '../dedupe/memory-store.js';
 import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, type WebhookQueue } from '../inbox/processor.js';
 import { optionReader, safely } from '../options.js';
+import { isClusterClient } from '../redis-client.js';
 import { ageRules, type EventAgeRules } from '../signature/parse.js';
 import { defaultProvider, type HmacProvider } from '../signature/provider.js';
 import { MIN_SECRET_BYTES, secretBytes, type WebhookSecrets } from '../signature/verify.js';
@@ -177,6 +178,16 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     throw new TypeError(`${MAKER}: ${(error as Error).message}`, { cause: error });
   }
   const report = safely(read.fn<NonNullable<WebhookHandlerOptions['onError']>>('onError'));
+  // BullMQ's scripts touch several keys of a queue: on a Cluster they must share one slot.
+  const prefix = queue?.opts?.prefix ?? 'bull';
+  if (queue && isClusterClient(queue.opts?.connection) && !/\{[^}]+\}/.test(prefix)) {
+    report(
+      new QueuePrefixWarning(
+        `${MAKER}: the queue's connection is a Redis Cluster, and its prefix '${prefix}' has no hash tag: BullMQ's scripts will fail with CROSSSLOT; give the Queue, its QueueEvents and its Worker prefix: '{smile}'`,
+      ),
+      undefined,
+    );
+  }
   for (const secret of secrets.filter(({ byteLength }) => byteLength < MIN_SECRET_BYTES)) {
     report(
       new WeakSecretWarning(
@@ -252,6 +263,12 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     boundedQueue: (step, name) => bound(step, `queue's ${name}`),
     report,
   };
+}
+
+/** Told to `onError` once, when a receiver is made with a queue on a Redis Cluster whose prefix has no hash tag. */
+export class QueuePrefixWarning extends Error {
+  override name = 'QueuePrefixWarning';
+  readonly code = 'QUEUE_PREFIX_NOT_HASH_TAGGED';
 }
 
 /** Told to `onError` when a receiver is made with a secret under {@link MIN_SECRET_BYTES} bytes. */
