@@ -110,6 +110,14 @@ export async function startRedisCluster({ masters = 3, replicas = 0 } = {}) {
         `node ${port} ok`,
         ['-p', String(port), 'CLUSTER', 'INFO'],
       );
+      // cluster_state:ok comes before every node has heard, by gossip, which node replicates which.
+      await until(
+        (out) =>
+          out.split('\n').filter((line) => / (slave|replica)[ ,]/.test(line) || /,slave /.test(line)).length ===
+          masters * replicas,
+        `node ${port} knowing the replicas`,
+        ['-p', String(port), 'CLUSTER', 'NODES'],
+      );
     }
   } catch (error) {
     await stop();
