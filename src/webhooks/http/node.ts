@@ -9,6 +9,8 @@ import type { WebhookAnswer } from '../receiver/answers.js';
 import type { WebhookHandler } from '../receiver/create-handler.js';
 import type { BodyLimits, BodyRefusal, WebhookDelivery } from '../receiver/delivery.js';
 import { headerValue } from '../signature/parse.js';
+import type { EventStream, OpenedStream } from '../stream/event-stream.js';
+import type { StreamSession, StreamSink } from '../stream/session.js';
 import { concatBytes } from './fetch.js';
 
 /** The part of Node's `IncomingMessage` the adapter reads. */
@@ -39,9 +41,12 @@ export interface NodeLikeResponse {
   writeHead(status: number, headers?: Record<string, string>): unknown;
   end(body?: Uint8Array | string): unknown;
   /** For a stream (Server-Sent Events): each chunk as it comes; false while the socket is full. */
-  write?(chunk: Uint8Array): boolean;
+  write?(chunk: Uint8Array | string): boolean;
   on?(event: 'close' | 'drain', listener: () => void): unknown;
   off?(event: 'close' | 'drain', listener: () => void): unknown;
+  /** The bytes written and not yet sent: a stream whose client does not read is ended past a bound. */
+  readonly writableLength?: number;
+  readonly destroyed?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -95,6 +100,23 @@ const BODY_ALREADY_READ = {
   message:
     'The request body was read before the webhook receiver, most likely by a body parser such as express.json(): mount the receiver before any body parser.',
 };
+
+/**
+ * What a fetch `Request` is made from, parsed once each: its URL (a path is put after the origin
+ * as it is, with no `URL` of its own) and its headers (Node's own object, unless a header came
+ * more than once as a list), so that a request costs one URL and one `Headers`, the Request's.
+ */
+function requestUrl(request: NodeLikeRequest): string {
+  const url = request.url ?? '/';
+  return url.startsWith('/') && !url.startsWith('//')
+    ? `http://localhost${url}`
+    : new URL(url, 'http://localhost').href;
+}
+function requestHeaders(request: NodeLikeRequest): HeadersInit {
+  const headers = request.headers;
+  for (const name in headers) if (typeof headers[name] !== 'string') return fetchHeaders(request);
+  return headers as Record<string, string>;
+}
 
 /** The headers of a Node request as fetch's `Headers`. */
 function fetchHeaders(request: NodeLikeRequest): Headers {
@@ -239,6 +261,69 @@ function receiveDirectly(
   });
 }
 
+/**
+ * An open event stream written straight to Node's response: no `Response`, web stream or read
+ * loop per stream. Node buffers what the socket has not taken yet; the session ends a stream
+ * whose buffer passes `maxQueuedBytes`, and is cancelled when the client goes away.
+ */
+class ResponseSink implements StreamSink {
+  readonly #response: Required<Pick<NodeLikeResponse, 'write' | 'end'>> & NodeLikeResponse;
+  constructor(response: Required<Pick<NodeLikeResponse, 'write' | 'end'>> & NodeLikeResponse) {
+    this.#response = response;
+  }
+  write(text: string): void {
+    // Gone before its 'close' has told the session: nothing to write to.
+    if (!this.#response.destroyed) this.#response.write(text);
+  }
+  get queued(): number {
+    return this.#response.writableLength ?? 0;
+  }
+  close(): void {
+    this.#response.end();
+  }
+}
+
+/** The package's event stream, opened with a fetch `Request` (for `authorize`) and begun on Node's response. */
+async function streamDirectly(
+  open: EventStream['open'],
+  request: NodeLikeRequest,
+  response: NodeLikeResponse & Required<Pick<NodeLikeResponse, 'write' | 'on' | 'off'>>,
+): Promise<void> {
+  // A client that leaves before the stream is open (its page closed meanwhile).
+  let left = false;
+  const onLeave = () => (left = true);
+  response.on('close', onLeave);
+  let opened: Response | OpenedStream;
+  try {
+    opened = await open(new Request(requestUrl(request), { method: 'GET', headers: requestHeaders(request) }));
+  } catch {
+    opened = json(500, { error: 'INTERNAL_ERROR' });
+  }
+  response.off('close', onLeave);
+  if (opened instanceof Response) return respond(response, opened);
+  const { session } = opened;
+  if (left || response.headersSent) return session.cancel();
+  response.writeHead(200, opened.headers);
+  (response as StreamResponse)[STREAM_SESSION] = session;
+  response.on('close', cancelStream);
+  session.attach(new ResponseSink(response));
+}
+
+/** Where a response holds its stream's session, for {@link cancelStream}. */
+const STREAM_SESSION = Symbol('wink-widget stream session');
+type StreamResponse = NodeLikeResponse & { [STREAM_SESSION]?: StreamSession };
+/**
+ * One `close` listener for every stream's response (Node calls it with the response as `this`),
+ * rather than a closure per stream: at 10,000 streams, each closure and its scope is memory.
+ */
+function cancelStream(this: StreamResponse): void {
+  this[STREAM_SESSION]?.cancel();
+}
+
+/** True for the package's event stream, which the adapter begins on Node's response directly. */
+const isEventStream = (handler: object): handler is EventStream =>
+  typeof (handler as Partial<EventStream>).open === 'function';
+
 /** True for the package's receiver, which the adapter hands Node's request directly. */
 const isWebhookHandler = (handler: object): handler is WebhookHandler =>
   typeof (handler as Partial<WebhookHandler>).receive === 'function';
@@ -251,6 +336,7 @@ export function toNodeHandler(
   handler: ((request: Request) => Promise<Response>) | WebhookHandler,
 ): (request: NodeLikeRequest, response: NodeLikeResponse) => Promise<void> {
   const receive = isWebhookHandler(handler) ? handler.receive : undefined;
+  const open = isEventStream(handler) ? handler.open : undefined;
   return async (request, response) => {
     let answer: Response;
     const method = request.method ?? 'GET';
@@ -258,15 +344,18 @@ export function toNodeHandler(
       return respond(response, json(500, BODY_ALREADY_READ));
     }
     if (receive) return receiveDirectly(receive, request, response);
+    if (open && method === 'GET' && response.write && response.on && response.off) {
+      return streamDirectly(open, request, response as Parameters<typeof streamDirectly>[2]);
+    }
     const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
     // A client that leaves before the answer is ready (a stream's page closed meanwhile).
     let left = false;
     const onLeave = () => (left = true);
     response.on?.('close', onLeave);
     try {
-      const fetchRequest = new Request(new URL(request.url ?? '/', 'http://localhost'), {
+      const fetchRequest = new Request(requestUrl(request), {
         method,
-        headers: fetchHeaders(request),
+        headers: requestHeaders(request),
         body: body?.stream ?? null,
         // Required by fetch for a streamed request body.
         duplex: 'half',

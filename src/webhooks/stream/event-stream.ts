@@ -28,6 +28,17 @@ export interface EventStream {
    * `Connection: close`, so that its page goes to another instance and this server can close.
    */
   close(): void;
+  /**
+   * The stream's core, which `toNodeHandler` calls directly: a refusal, or the open stream and
+   * its headers, for the server to begin on its own response (`session.attach`).
+   */
+  readonly open: (request: Request) => Promise<Response | OpenedStream>;
+}
+
+/** A stream that `open` has subscribed, with its answer's headers; it begins once attached to a sink. */
+export interface OpenedStream {
+  readonly session: StreamSession;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** The users a request may see, or the refusal; `authorize` is the integrator's, and may throw. */
@@ -50,7 +61,7 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   const retryAfter = String(Math.ceil(settings.retryMs / 1000));
   let closing = false;
 
-  const handler = async (request: Request): Promise<Response> => {
+  const open = async (request: Request): Promise<Response | OpenedStream> => {
     const site = siteHeaders(request, settings.allowedOrigins);
     if (!site) return refuse('ORIGIN_NOT_ALLOWED', VARY_ORIGIN);
     // A listed origin's preflight (a bearer token is no simple request).
@@ -77,7 +88,12 @@ export function createEventStream(options: EventStreamOptions): EventStream {
       settings.report(error);
       return refuse('BUS_UNAVAILABLE', { ...site, 'retry-after': retryAfter });
     }
-    return new Response(session.body(), { status: 200, headers: { ...SSE_HEADERS, ...site } });
+    return { session, headers: site === NO_CORS ? SSE_HEADERS : { ...SSE_HEADERS, ...site } };
+  };
+  const handler = async (request: Request): Promise<Response> => {
+    const opened = await open(request);
+    if (opened instanceof Response) return opened;
+    return new Response(opened.session.body(), { status: 200, headers: opened.headers });
   };
 
   return Object.defineProperties(handler, {
@@ -86,6 +102,7 @@ export function createEventStream(options: EventStreamOptions): EventStream {
     endStreams: { value: () => registry.endAll() },
     endStreamsFor: { value: (userId: string) => registry.endFor(userId) },
     close: { value: () => ((closing = true), registry.endAll()) },
+    open: { value: open },
   }) as EventStream;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The bus of one process: the default of `createEventStream`, for a single instance. Each user's
- * history is an array bounded by count and age; the users themselves are bounded too, the least
- * recently published to going first.
+ * history is an array bounded by count and age; the users themselves are bounded too, those not
+ * published to for longest going first.
  */
 import {
   busSettings,
@@ -11,6 +11,7 @@ import {
   type EventBus,
   type EventBusOptions,
 } from './bus.js';
+import { Members } from './members.js';
 import { optionReader } from '../options.js';
 
 /** How many users' histories the memory bus keeps by default. */
@@ -25,6 +26,8 @@ interface UserHistory {
   entries: BusEntry[];
   /** The newest id this history has dropped for its count. */
   reach: number;
+  /** Published to since eviction last passed it over: it goes to the back once instead of out. */
+  recent: boolean;
 }
 
 /** `work()` as a promise, its throw a rejection: the bus's API is asynchronous, as Redis's is. */
@@ -34,16 +37,33 @@ export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
   const { usersOf, pageJson, maxEvents, ageFloor } = busSettings('memoryEventBus', options);
   const maxUsers = optionReader('memoryEventBus', options).number('maxUsers', DEFAULT_MAX_USERS, { integer: true });
   const histories = new Map<string, UserHistory>();
-  const listeners = new Map<string, Set<BusListener>>();
+  const listeners = new Members<BusListener>();
   let last = 0;
   // The newest id of any history dropped whole: a user's resume can no longer tell past it.
   let evictedReach = 0;
 
-  const prune = (history: UserHistory) => {
-    const floor = ageFloor();
+  const prune = (history: UserHistory, floor: number) => {
     let old = 0;
     while (old < history.entries.length && history.entries[old].id < floor) old++;
     if (old) history.entries.splice(0, old);
+  };
+
+  /**
+   * Drops whole histories past `maxUsers`, those not published to for longest first: the map is
+   * in the order histories came, and one published to since eviction last passed it goes to the
+   * back once (the clock algorithm), so that a publish moves nothing in the map.
+   */
+  const evict = () => {
+    while (histories.size > maxUsers) {
+      const [user, history] = histories.entries().next().value as [string, UserHistory];
+      histories.delete(user);
+      if (history.recent) {
+        history.recent = false;
+        histories.set(user, history);
+        continue;
+      }
+      evictedReach = Math.max(evictedReach, history.reach, history.entries.at(-1)?.id ?? 0);
+    }
   };
 
   return {
@@ -52,39 +72,25 @@ export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
         const users = usersOf(event);
         if (users.length === 0) return;
         const entry: BusEntry = { id: (last = Math.max(last + 1, Date.now() * 1000)), json: pageJson(event) };
+        const floor = ageFloor();
         for (const user of users) {
-          const history = histories.get(user) ?? { entries: [], reach: 0 };
-          // Most recently published last, so that the first in the map is the one to evict.
-          histories.delete(user);
-          histories.set(user, history);
+          let history = histories.get(user);
+          if (history) history.recent = true;
+          else histories.set(user, (history = { entries: [], reach: 0, recent: false }));
           history.entries.push(entry);
           if (history.entries.length > maxEvents) history.reach = history.entries.shift()!.id;
-          prune(history);
+          prune(history, floor);
         }
-        while (histories.size > maxUsers) {
-          const [user, history] = histories.entries().next().value as [string, UserHistory];
-          histories.delete(user);
-          evictedReach = Math.max(evictedReach, history.reach, history.entries.at(-1)?.id ?? 0);
-        }
-        for (const user of users) {
-          for (const listener of listeners.get(user) ?? []) listener.entry(entry);
-        }
+        evict();
+        const tell = (listener: BusListener) => listener.entry(entry);
+        for (const user of users) listeners.each(user, tell);
       }),
 
     subscribe: (userIds, listener) =>
       settled(() => {
-        for (const user of userIds) {
-          let set = listeners.get(user);
-          if (!set) listeners.set(user, (set = new Set()));
-          set.add(listener);
-        }
+        for (const user of userIds) listeners.add(user, listener);
         return () => {
-          for (const user of userIds) {
-            const set = listeners.get(user);
-            if (!set) continue;
-            set.delete(listener);
-            if (set.size === 0) listeners.delete(user);
-          }
+          for (const user of userIds) listeners.delete(user, listener);
         };
       }),
 
@@ -92,12 +98,13 @@ export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
       settled(() => {
         const head = last;
         const from = Math.min(after, head);
-        let reach = Math.max(evictedReach, ageFloor());
+        const floor = ageFloor();
+        let reach = Math.max(evictedReach, floor);
         const lists: BusEntry[][] = [];
         for (const user of userIds) {
           const history = histories.get(user);
           if (!history) continue;
-          prune(history);
+          prune(history, floor);
           reach = Math.max(reach, history.reach);
           lists.push(history.entries.filter((entry) => entry.id > from));
         }
@@ -109,7 +116,7 @@ export function memoryEventBus(options: MemoryEventBusOptions = {}): EventBus {
 
     close: () =>
       settled(() => {
-        for (const set of listeners.values()) for (const listener of set) listener.lost();
+        for (const listener of listeners.all()) listener.lost();
         listeners.clear();
       }),
   };

@@ -2,6 +2,7 @@
  * The open streams of an event stream: how many, of whom, and ending them: all of them (a deploy,
  * a shutdown), or one user's (a logout). It holds the bounds on how many may be open.
  */
+import { Members } from './members.js';
 
 /** What the registry needs of an open stream. */
 export interface RegisteredStream {
@@ -11,7 +12,7 @@ export interface RegisteredStream {
 
 export class StreamRegistry<Stream extends RegisteredStream = RegisteredStream> {
   readonly #open = new Set<Stream>();
-  readonly #byUser = new Map<string, Set<Stream>>();
+  readonly #byUser = new Members<Stream>();
   readonly #maxStreams: number;
   readonly #maxPerUser: number;
 
@@ -26,28 +27,17 @@ export class StreamRegistry<Stream extends RegisteredStream = RegisteredStream> 
 
   /** True when one more stream of these users would pass a bound: of all streams, or of any one user's. */
   full(userIds: readonly string[]): boolean {
-    return (
-      this.#open.size >= this.#maxStreams ||
-      userIds.some((user) => (this.#byUser.get(user)?.size ?? 0) >= this.#maxPerUser)
-    );
+    return this.#open.size >= this.#maxStreams || userIds.some((user) => this.#byUser.count(user) >= this.#maxPerUser);
   }
 
   add(stream: Stream): void {
     this.#open.add(stream);
-    for (const user of stream.userIds) {
-      let streams = this.#byUser.get(user);
-      if (!streams) this.#byUser.set(user, (streams = new Set()));
-      streams.add(stream);
-    }
+    for (const user of stream.userIds) this.#byUser.add(user, stream);
   }
 
   delete(stream: Stream): void {
     if (!this.#open.delete(stream)) return;
-    for (const user of stream.userIds) {
-      const streams = this.#byUser.get(user);
-      streams?.delete(stream);
-      if (streams?.size === 0) this.#byUser.delete(user);
-    }
+    for (const user of stream.userIds) this.#byUser.delete(user, stream);
   }
 
   /** Ends every open stream; their pages reconnect and resume. */
@@ -57,7 +47,7 @@ export class StreamRegistry<Stream extends RegisteredStream = RegisteredStream> 
 
   /** Ends the open streams of one user; says how many. */
   endFor(userId: string): number {
-    const streams = [...(this.#byUser.get(userId) ?? [])];
+    const streams = this.#byUser.of(userId);
     for (const stream of streams) stream.end();
     return streams.length;
   }

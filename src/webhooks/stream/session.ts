@@ -13,14 +13,43 @@ import type { StreamRegistry } from './registry.js';
 export type ResyncReason = 'cursor' | 'history';
 
 const encoder = new TextEncoder();
-const HEARTBEAT = encoder.encode(':\n\n');
+const HEARTBEAT = ':\n\n';
 /** How much of a stream waits in its queue before a client counts as slow (bytes, each chunk its size). */
 const QUEUE_STRATEGY: QueuingStrategy<Uint8Array> = Object.freeze({
   highWaterMark: 64 * 1024,
   size: (chunk: Uint8Array) => chunk.byteLength,
 });
 
-const frame = ({ id, json }: BusEntry) => encoder.encode(`id: ${id}\ndata: ${json}\n\n`);
+const frame = ({ id, json }: BusEntry) => `id: ${id}\ndata: ${json}\n\n`;
+
+/**
+ * Where a stream's bytes go: a web stream's controller (the fetch handler), or Node's response
+ * itself (`toNodeHandler`), so that in Node no `Response` or web stream is held per stream.
+ */
+export interface StreamSink {
+  /** A frame as text: Node's response encodes it as it writes, with no bytes made for it here. */
+  write(text: string): void;
+  /** The bytes written and not yet taken by the client. */
+  readonly queued: number;
+  close(): void;
+}
+
+/** A web stream's controller as a sink: its queue beyond the high-water mark counts as waiting. */
+class ControllerSink implements StreamSink {
+  readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  constructor(controller: ReadableStreamDefaultController<Uint8Array>) {
+    this.#controller = controller;
+  }
+  write(text: string): void {
+    this.#controller.enqueue(encoder.encode(text));
+  }
+  get queued(): number {
+    return -(this.#controller.desiredSize ?? 0);
+  }
+  close(): void {
+    this.#controller.close();
+  }
+}
 
 /** The bus dropped its connection before the stream began: what was published meanwhile is unknown. */
 export class BusLostError extends Error {
@@ -33,7 +62,7 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
   readonly #settings: StreamSettings;
   readonly #registry: StreamRegistry<StreamSession>;
   readonly #heartbeat: Heartbeat;
-  #controller?: ReadableStreamDefaultController<Uint8Array>;
+  #sink?: StreamSink;
   // What the bus says before the stream has begun; undefined once it has (or once the bus was lost).
   #heard: BusEntry[] | undefined = [];
   #history?: EventHistory;
@@ -87,10 +116,15 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
   }
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.#controller = controller;
+    this.attach(new ControllerSink(controller));
+  }
+
+  /** Begins the stream on `sink`: `retry`, then history or resync, what was heard meanwhile, then live. */
+  attach(sink: StreamSink): void {
+    this.#sink = sink;
     // Ended while it was subscribing (endStreams, a logout): it begins ended.
-    if (this.#closed) return controller.close();
-    this.#write(encoder.encode(`retry: ${this.#settings.retryMs}\n\n`));
+    if (this.#closed) return sink.close();
+    this.#write(`retry: ${this.#settings.retryMs}\n\n`);
     const history = this.#history;
     const cursor = this.#cursor;
     if (history && (Number.isNaN(cursor) || !history.complete)) {
@@ -98,7 +132,7 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
       // says nothing of any other user's events.
       const reason: ResyncReason = Number.isNaN(cursor) ? 'cursor' : 'history';
       this.#lastSent = history.resume;
-      this.#write(encoder.encode(`id: ${history.resume}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`));
+      this.#write(`id: ${history.resume}\nevent: resync\ndata: ${JSON.stringify({ reason })}\n\n`);
     } else if (history) {
       // A cursor from the future counts as the newest id, so that no later event is skipped.
       this.#lastSent = Math.min(cursor!, history.head);
@@ -122,7 +156,7 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
 
   lost(): void {
     // Before the stream began, it is refused instead; after, the page resumes from its last id.
-    if (this.#controller) this.end();
+    if (this.#sink) this.end();
     else this.#heard = undefined;
   }
 
@@ -135,7 +169,7 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
   end(): void {
     if (this.#closed) return;
     this.#cleanup();
-    this.#controller?.close();
+    this.#sink?.close();
   }
 
   #send(entry: BusEntry): void {
@@ -144,12 +178,12 @@ export class StreamSession implements BusListener, UnderlyingDefaultSource<Uint8
     this.#write(frame(entry));
   }
 
-  #write(bytes: Uint8Array): void {
+  #write(text: string): void {
     if (this.#closed) return;
-    const controller = this.#controller!;
-    controller.enqueue(bytes);
+    const sink = this.#sink!;
+    sink.write(text);
     // A client that does not read: end its stream, and let it resume from its last id.
-    if ((controller.desiredSize ?? 0) < -this.#settings.maxQueuedBytes) this.end();
+    if (sink.queued > this.#settings.maxQueuedBytes) this.end();
   }
 
   #cleanup(): void {
