@@ -11,7 +11,9 @@
 // - webhooks, in Node: the receiver against a plain node:crypto receiver, in process and over
 //   HTTP with a real Redis (scripts/bench-webhooks.mjs);
 // - the event stream: p50 and p99 from a webhook's 200 to its arrival at the page, across two
-//   instances on a real Redis (scripts/bench-events.mjs), against its goal of p99 ≤ 100 ms.
+//   instances on a real Redis (scripts/bench-events.mjs), against its goal of p99 ≤ 100 ms;
+// - 10,000 streams on one instance against a plain node:http server holding the same streams:
+//   memory a stream, fan-out p99 and the time to open them all (scripts/bench-streams.mjs).
 // Trials are interleaved A/B after a warm-up; the table gives medians, spread and ratios, and
 // the last line sums it up. It asserts nothing: it measures. `--engine=firefox` runs it in
 // Firefox ESR (no heap row there); `--trials=N` sets the trials per measure; `--only=relay,launch`
@@ -24,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import * as puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
 import { benchEventLatency } from './bench-events.mjs';
+import { benchStreams } from './bench-streams.mjs';
 import { benchWebhooks, benchWebhooksOverHttp } from './bench-webhooks.mjs';
 import { measure } from './size.mjs';
 
@@ -185,6 +188,41 @@ async function main() {
 
     // The event stream: a latency with a goal of its own, not a ratio.
     const stream = wanted('stream') ? await benchEventLatency() : undefined;
+
+    if (wanted('streams')) {
+      // 10,000 streams on one instance against a plain node:http server holding the same streams.
+      const { count, ours, plain } = await benchStreams();
+      const of = `${count.toLocaleString('en')} streams of as many users on one instance`;
+      rows.push([
+        `${of}: RSS a stream (KB, forced GC)`,
+        [ours.rssPerStream / 1000],
+        [plain.rssPerStream / 1000],
+        1.25,
+        'streams RSS',
+      ]);
+      rows.push([
+        `${of}: heap a stream (KB, forced GC)`,
+        [ours.heapPerStream / 1000],
+        [plain.heapPerStream / 1000],
+        undefined,
+        'streams heap',
+      ]);
+      rows.push([
+        `${of}: fan-out of one event to each, p99 (ms, ${ours.p99s.length} fan-outs after a warm-up)`,
+        ours.p99s,
+        plain.p99s,
+        1.25,
+        'streams fan-out p99',
+      ]);
+      // A rate of at least 0.8× plain's is a time to open them all of at most 1.25× plain's.
+      rows.push([
+        `${of}: time to open them all (ms, 200 at once)`,
+        [ours.openMs],
+        [plain.openMs],
+        1.25,
+        'streams open',
+      ]);
+    }
 
     const sizes = await measure();
     const format = (values) => `${median(values).toFixed(1)} (${spread(values)})`;
