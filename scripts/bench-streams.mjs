@@ -78,7 +78,7 @@ async function openStreams(port, users, atOnce, arrived) {
 }
 
 /** How many fan-outs each server makes after its warm-up one; the row gives the median of their p99s. */
-const FANOUTS = 5;
+const FANOUTS = 9;
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** One server's figures for `count` streams. */
