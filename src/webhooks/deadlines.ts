@@ -64,10 +64,14 @@ export class Deadlines {
    */
   #trim(): void {
     while (this.#head < this.#queue.length && this.#queue[this.#head].settled) this.#head++;
-    if (this.#head > 1024 || this.#head === this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#compact();
+  }
+
+  /** Drops what is behind the head, now and then, so that the queue stays small. */
+  #compact(): void {
+    if (this.#head <= 1024 && this.#head !== this.#queue.length) return;
+    this.#queue.splice(0, this.#head);
+    this.#head = 0;
   }
 
   #sweep(): void {
@@ -79,11 +83,7 @@ export class Deadlines {
       if (!pending.settled) pending.expire();
       this.#head++;
     }
-    // Drop what has been swept, now and then, so that the queue stays small.
-    if (this.#head > 1024 || this.#head === this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#compact();
     this.#arm();
   }
 }
