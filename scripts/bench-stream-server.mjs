@@ -58,8 +58,7 @@ if (SERVER === 'package') {
   timer.unref();
   fanout = async (users, at) => {
     for (let index = 0; index < users.length; index++) {
-      const { id: eventId, type, createdAt, data } = event(users[index], index, at);
-      const page = JSON.stringify({ id: eventId, version: 1, type, createdAt, data });
+      const page = JSON.stringify(event(users[index], index, at));
       open.get(users[index])?.write(`id: ${++id}\ndata: ${page}\n\n`);
     }
   };

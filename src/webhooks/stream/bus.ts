@@ -83,7 +83,7 @@ export function busSettings(maker: string, options: EventBusOptions) {
     const routed = route(event);
     // The default route's one user: no list to filter and no set to make, on the path of every publish.
     if (typeof routed === 'string') return routed === '' ? [] : [routed];
-    const list = typeof routed === 'string' ? [routed] : Array.isArray(routed) ? routed : [];
+    const list = Array.isArray(routed) ? routed : [];
     return [...new Set(list.filter((user): user is string => typeof user === 'string' && user !== ''))];
   };
   const pageJson = (event: SmileWebhookEvent): string => JSON.stringify(project(event));

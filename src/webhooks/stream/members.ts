@@ -6,11 +6,6 @@
 export class Members<Member extends object> {
   readonly #map = new Map<string, Member | Set<Member>>();
 
-  /** How many keys have members. */
-  get size(): number {
-    return this.#map.size;
-  }
-
   add(key: string, member: Member): void {
     const held = this.#map.get(key);
     if (held === undefined) this.#map.set(key, member);

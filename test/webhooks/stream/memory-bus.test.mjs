@@ -13,7 +13,6 @@ const event = (userId) => ({
   createdAt: new Date().toISOString(),
   data: { userId, sourceId: `src-${sequence}` },
 });
-const sourceIds = ({ entries }) => entries.map((entry) => JSON.parse(entry.json).data.sourceId);
 
 test('past maxUsers the user not published to for longest is dropped; one published to again is kept', async () => {
   const bus = memoryEventBus({ maxUsers: 3 });
@@ -37,7 +36,7 @@ test('past maxUsers the user not published to for longest is dropped; one publis
   // Another new user: usr_c is the oldest not published to since, ahead of usr_a (passed over once).
   await bus.publish(event('usr_e'));
   assert.equal((await bus.history(['usr_c'], 0)).entries.length, 0, 'usr_c dropped next');
-  assert.equal(sourceIds(await bus.history(['usr_a'], 0)).length, 2, 'usr_a still kept');
+  assert.equal((await bus.history(['usr_a'], 0)).entries.length, 2, 'usr_a still kept');
 });
 
 test('a history within maxUsers is complete from any cursor it still reaches', async () => {
