@@ -50,8 +50,8 @@ export interface NodeLikeResponse {
 }
 
 const encoder = new TextEncoder();
-const asBytes = (chunk: Uint8Array | string) =>
-  typeof chunk === 'string' ? encoder.encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+// Node's chunks are Buffers, which are Uint8Arrays already: they are read as they are, with no view of their own.
+const asBytes = (chunk: Uint8Array | string) => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
 
 /**
  * The request's body as a web stream that reads only as fast as it is consumed, and `drop()`,
@@ -174,8 +174,9 @@ function readNodeBody(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      request.off('data', onData);
       if (typeof result === 'string') {
+        // After the end no chunk comes; before it, the rest is dropped, not taken.
+        request.off('data', onData);
         budget.give(size);
         dropBody();
       }
@@ -193,8 +194,9 @@ function readNodeBody(
     request.on('data', onData);
     request.on('end', () => settle(concatBytes(chunks, size)));
     // The client went away mid-body, or the stream broke: a close before the end.
-    request.on('error', () => settle('unreadable'));
-    request.on('close', () => settle('unreadable'));
+    const unreadable = () => settle('unreadable');
+    request.on('error', unreadable);
+    request.on('close', unreadable);
     request.resume();
   });
 }
@@ -330,15 +332,16 @@ const isWebhookHandler = (handler: object): handler is WebhookHandler =>
 
 /**
  * Answers Node's `(req, res)` with a fetch-style handler: the package's receiver (read directly,
- * see above), its event stream, or any other. Mount it before any body parser.
+ * see above), its event stream, or any other. Mount it before any body parser. The function it
+ * returns is not itself async: it hands back the promise of the path it took, so that a delivery
+ * costs no promise of its own beyond that path's.
  */
 export function toNodeHandler(
   handler: ((request: Request) => Promise<Response>) | WebhookHandler,
 ): (request: NodeLikeRequest, response: NodeLikeResponse) => Promise<void> {
   const receive = isWebhookHandler(handler) ? handler.receive : undefined;
   const open = isEventStream(handler) ? handler.open : undefined;
-  return async (request, response) => {
-    let answer: Response;
+  return (request, response) => {
     const method = request.method ?? 'GET';
     if (request.readableEnded && method !== 'GET' && method !== 'HEAD') {
       return respond(response, json(500, BODY_ALREADY_READ));
@@ -347,29 +350,40 @@ export function toNodeHandler(
     if (open && method === 'GET' && response.write && response.on && response.off) {
       return streamDirectly(open, request, response as Parameters<typeof streamDirectly>[2]);
     }
-    const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
-    // A client that leaves before the answer is ready (a stream's page closed meanwhile).
-    let left = false;
-    const onLeave = () => (left = true);
-    response.on?.('close', onLeave);
-    try {
-      const fetchRequest = new Request(requestUrl(request), {
-        method,
-        headers: requestHeaders(request),
-        body: body?.stream ?? null,
-        // Required by fetch for a streamed request body.
-        duplex: 'half',
-      } as RequestInit);
-      answer = await handler(fetchRequest);
-    } catch {
-      answer = json(500, { error: 'INTERNAL_ERROR' });
-    }
-    response.off?.('close', onLeave);
-    // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
-    body?.drop();
-    if (left) return void (await answer.body?.cancel().catch(() => undefined));
-    await respond(response, answer);
+    return throughFetch(handler, method, request, response);
   };
+}
+
+/** Any other handler: given a fetch `Request`, its body streamed from Node's. */
+async function throughFetch(
+  handler: (request: Request) => Promise<Response>,
+  method: string,
+  request: NodeLikeRequest,
+  response: NodeLikeResponse,
+): Promise<void> {
+  let answer: Response;
+  const body = method === 'GET' || method === 'HEAD' ? undefined : bodyStream(request);
+  // A client that leaves before the answer is ready (a stream's page closed meanwhile).
+  let left = false;
+  const onLeave = () => (left = true);
+  response.on?.('close', onLeave);
+  try {
+    const fetchRequest = new Request(requestUrl(request), {
+      method,
+      headers: requestHeaders(request),
+      body: body?.stream ?? null,
+      // Required by fetch for a streamed request body.
+      duplex: 'half',
+    } as RequestInit);
+    answer = await handler(fetchRequest);
+  } catch {
+    answer = json(500, { error: 'INTERNAL_ERROR' });
+  }
+  response.off?.('close', onLeave);
+  // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
+  body?.drop();
+  if (left) return void (await answer.body?.cancel().catch(() => undefined));
+  await respond(response, answer);
 }
 
 async function respond(response: NodeLikeResponse, answer: Response): Promise<void> {
