@@ -236,16 +236,18 @@ export async function benchWebhooksOverHttp(trials) {
   const redis = await startRedis();
   const redisClient = new Redis(redis.url);
   const names = Object.keys(HTTP_RECEIVERS);
+  // One value per receiver, each made anew.
+  const each = (make) => Object.fromEntries(names.map((name) => [name, make()]));
   const servers = {};
   try {
     for (const name of names) servers[name] = await startServer(HTTP_RECEIVERS[name], redis.url);
-    const wall = Object.fromEntries(names.map((name) => [name, []]));
-    const cpu = Object.fromEntries(names.map((name) => [name, []]));
+    const wall = each(() => []);
+    const cpu = each(() => []);
     for (const which of names) await load(servers[which].port, await deliveries(`http-warm-${which}`));
     for (let trial = 0; trial < trials; trial++) {
       const list = await deliveries(`http-${trial}`);
-      const spent = Object.fromEntries(names.map((name) => [name, 0]));
-      const used = Object.fromEntries(names.map((name) => [name, 0]));
+      const spent = each(() => 0);
+      const used = each(() => 0);
       const size = list.length / HTTP_SLICES;
       for (let slice = 0; slice < HTTP_SLICES; slice++) {
         const part = list.slice(slice * size, (slice + 1) * size);
