@@ -19,7 +19,7 @@ import {
   webhookJobId,
   webhookProcessor,
 } from '../../../dist/webhooks/index.js';
-import { openPage, pollUntil } from '../../support/event-pages.mjs';
+import { allOpen, openPage, pollUntil } from '../../support/event-pages.mjs';
 import { startRedis } from '../../support/redis-server.mjs';
 
 const secret = 'whsec_republish_0123456789abcdef';
@@ -98,12 +98,7 @@ const pages = [];
 const open = async (app, user) => {
   const page = openPage(app.url, user);
   pages.push(page);
-  await pollUntil(
-    async () => app.stream.connections,
-    (count) => count >= pages.filter((each) => each.url === app.url).length,
-    'the stream open',
-  );
-  page.url = app.url;
+  await allOpen([page]);
   return page;
 };
 after(() => pages.forEach(({ page }) => page.close()));

@@ -13,7 +13,7 @@ import {
   toNodeHandler,
   webhookProcessor,
 } from '../../../dist/webhooks/index.js';
-import { openPage, pollUntil, rawStream } from '../../support/event-pages.mjs';
+import { allOpen, openPage, pollUntil, rawStream } from '../../support/event-pages.mjs';
 
 const secret = 'whsec_event_stream';
 let sequence = 0;
@@ -82,11 +82,7 @@ describe('the event stream', () => {
   test("a page gets its own user's events only, with no personal data by default", async () => {
     const alice = open(app.url, 'usr-alice');
     const bob = open(app.url, 'usr-bob');
-    await pollUntil(
-      async () => app.stream.connections,
-      (count) => count >= 2,
-      'two streams open',
-    );
+    await allOpen([alice, bob]);
     const sent = [
       webhook('ACCOUNT_CONNECTED', {
         userId: 'usr-alice',
@@ -154,11 +150,7 @@ describe('the event stream', () => {
 
   test('the typed client waits for the TASK_FINISHED of the account just connected', async () => {
     const carol = open(app.url, 'usr-carol');
-    await pollUntil(
-      async () => app.stream.connections,
-      (count) => count >= 3,
-      'the stream open',
-    );
+    await allOpen([carol]);
     const finished = carol.page.waitFor('TASK_FINISHED', (event) => event.data.sourceId === 'acc-9', {
       timeout: 10_000,
     });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { signWebhook } from '../../../dist/webhooks/index.js';
-import { openPage, pollUntil, rawStream } from '../../support/event-pages.mjs';
+import { allOpen, openPage, pollUntil, rawStream } from '../../support/event-pages.mjs';
 import { startFailoverProxy } from '../../support/failover-proxy.mjs';
 import { startInboxProcess } from '../../support/inbox-process.mjs';
 import { startRedis } from '../../support/redis-server.mjs';
@@ -81,11 +81,7 @@ describe('the event stream across instances, on Redis', () => {
   test("users' pages spread over two instances each get exactly their own user's events, each once", async () => {
     const users = Array.from({ length: 40 }, (_, index) => `usr-iso-${index}`);
     const streams = users.map((user, index) => open(`http://127.0.0.1:${(index % 2 ? one : two).port}/events`, user));
-    await pollUntil(
-      async () => (await stats(one.port)).connections + (await stats(two.port)).connections,
-      (count) => count === users.length,
-      'every page connected',
-    );
+    await allOpen(streams);
     const expected = new Map(users.map((user) => [user, []]));
     // Interleaved: each round sends one event per user, half to each instance's receiver.
     for (let round = 0; round < 5; round++) {
@@ -205,12 +201,7 @@ describe('the event stream across instances, on Redis', () => {
     assert.deepEqual(baseline, { one: 2, two: 2 }, 'a client and a subscriber each');
     const users = Array.from({ length: 1000 }, (_, index) => `usr-scale-${index}`);
     const streams = users.map((user, index) => open(`http://127.0.0.1:${(index % 2 ? one : two).port}/events`, user));
-    await pollUntil(
-      async () => (await stats(one.port)).connections + (await stats(two.port)).connections,
-      (count) => count === 1000,
-      '1,000 pages connected',
-      60_000,
-    );
+    await allOpen(streams, 60_000);
     assert.deepEqual({ one: await connectionsOf('events-one'), two: await connectionsOf('events-two') }, baseline);
     const sentAt = Date.now();
     // 10,000 events, ten per user, through both receivers, 50 deliveries at a time.

@@ -17,7 +17,7 @@ import {
   webhookJobId,
   webhookProcessor,
 } from '../../../dist/webhooks/index.js';
-import { openPage, pollUntil } from '../../support/event-pages.mjs';
+import { allOpen, openPage, pollUntil } from '../../support/event-pages.mjs';
 import { startFailoverProxy } from '../../support/failover-proxy.mjs';
 import { startInboxProcess } from '../../support/inbox-process.mjs';
 import { startRedisCluster } from '../../support/redis-cluster.mjs';
@@ -99,11 +99,7 @@ describe('the event stream on a Redis Cluster, across instances', () => {
   test("users' pages spread over two instances each get exactly their own user's events, each once", async () => {
     const users = Array.from({ length: 40 }, (_, index) => `usr-cluster-iso-${index}`);
     const streams = users.map((user, index) => open(`http://127.0.0.1:${(index % 2 ? one : two).port}/events`, user));
-    await pollUntil(
-      async () => (await stats(one.port)).connections + (await stats(two.port)).connections,
-      (count) => count === users.length,
-      'every page connected',
-    );
+    await allOpen(streams);
     const expected = new Map(users.map((user) => [user, []]));
     for (let round = 0; round < 5; round++) {
       await Promise.all(
@@ -186,12 +182,7 @@ describe('the event stream on a Redis Cluster, across instances', () => {
   test('1,000 streams over two instances under 10,000 events: each reaches its page exactly once', async () => {
     const users = Array.from({ length: 1000 }, (_, index) => `usr-cluster-scale-${index}`);
     const streams = users.map((user, index) => open(`http://127.0.0.1:${(index % 2 ? one : two).port}/events`, user));
-    await pollUntil(
-      async () => (await stats(one.port)).connections + (await stats(two.port)).connections,
-      (count) => count === 1000,
-      '1,000 pages connected',
-      60_000,
-    );
+    await allOpen(streams, 60_000);
     const sentAt = Date.now();
     const events = Array.from({ length: 10_000 }, (_, index) => webhook(users[index % 1000]));
     for (let start = 0; start < events.length; start += 50) {
