@@ -43,7 +43,7 @@ export function commandSender(client: RedisLikeClient): (args: string[]) => Prom
   }
   if ('call' in client && typeof client.call === 'function') {
     const io = client;
-    return ([command, ...rest]) => io.call(command, ...rest);
+    return (args) => io.call(...(args as [string, ...string[]]));
   }
   if (typeof (client as NodeRedisLikeClient).sendCommand === 'function') {
     if (isClusterClient(client)) {

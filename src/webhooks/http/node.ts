@@ -157,80 +157,91 @@ function drain(request: NodeLikeRequest): void {
 }
 
 /**
- * A Node request's body, read from its events within its limits: never more than `max`, each
- * chunk taken from the budget as it comes (all given back on a refusal), within `timeoutMs`.
+ * A Node request as a delivery: its headers as Node gives them, its body read from its events.
+ * One object with its methods on the class, so that a delivery makes no closure of its own but
+ * for its body's listeners.
  */
-function readNodeBody(
-  request: NodeLikeRequest,
-  { max, timeoutMs, budget }: BodyLimits,
-  dropBody: () => void,
-  dropped: () => boolean,
-): Promise<Uint8Array | BodyRefusal> {
-  return new Promise((resolve) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: Uint8Array | BodyRefusal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (typeof result === 'string') {
-        // After the end no chunk comes; before it, the rest is dropped, not taken.
-        request.off('data', onData);
-        budget.give(size);
-        dropBody();
-      }
-      resolve(result);
-    };
-    const onData = (chunk: Uint8Array | string) => {
-      const bytes = asBytes(chunk);
-      if (size + bytes.byteLength > max) return settle('too-large');
-      if (!budget.take(bytes.byteLength)) return settle('busy');
-      size += bytes.byteLength;
-      chunks.push(bytes);
-    };
-    const timer = setTimeout(() => settle('timeout'), timeoutMs);
-    if (dropped()) return settle('unreadable');
-    request.on('data', onData);
-    request.on('end', () => settle(concatBytes(chunks, size)));
-    // The client went away mid-body, or the stream broke: a close before the end.
-    const unreadable = () => settle('unreadable');
-    request.on('error', unreadable);
-    request.on('close', unreadable);
-    request.resume();
-  });
-}
+class NodeDelivery implements WebhookDelivery {
+  readonly method: string;
+  readonly declaredLength: number | undefined;
+  readonly #request: NodeLikeRequest;
+  #dropped = false;
 
-/** A Node request as a delivery: its headers as Node gives them, its body read from its events. */
-function nodeDelivery(request: NodeLikeRequest): WebhookDelivery {
-  const { headers } = request;
-  const header = (name: string): string | undefined => {
+  constructor(request: NodeLikeRequest) {
+    this.#request = request;
+    this.method = request.method ?? 'GET';
+    const declared = this.header('content-length');
+    this.declaredLength = declared === undefined ? undefined : Number(declared);
+  }
+
+  header(name: string): string | undefined {
+    const headers = this.#request.headers;
     const value = headers[name];
     if (typeof value === 'string') return value;
     // Node's names are lowercase; a record from elsewhere may not be.
     return value === undefined ? headerValue(headers, name) : value.join(', ');
-  };
-  const declared = header('content-length');
-  let dropped = false;
-  const dropBody = () => {
-    if (dropped) return;
-    dropped = true;
-    drain(request);
-  };
-  return {
-    method: request.method ?? 'GET',
-    header,
-    socketAddress: request.socket?.remoteAddress,
-    // Made only when clientIp asks: a view with the same headers, as a fetch Request has them.
-    request: () => ({
+  }
+
+  get socketAddress(): string | undefined {
+    return this.#request.socket?.remoteAddress;
+  }
+
+  /** Made only when clientIp asks: a view with the same headers, as a fetch Request has them. */
+  request(): Pick<Request, 'headers' | 'method' | 'url'> {
+    const request = this.#request;
+    return {
       headers: fetchHeaders(request),
-      method: request.method ?? 'GET',
+      method: this.method,
       url: new URL(request.url ?? '/', 'http://localhost').href,
-    }),
-    declaredLength: declared === undefined ? undefined : Number(declared),
-    dropBody,
-    readBody: (limits) => readNodeBody(request, limits, dropBody, () => dropped),
-  };
+    };
+  }
+
+  dropBody(): void {
+    if (this.#dropped) return;
+    this.#dropped = true;
+    drain(this.#request);
+  }
+
+  /**
+   * The body, read from the request's events within its limits: never more than `max`, each
+   * chunk taken from the budget as it comes (all given back on a refusal), within `timeoutMs`.
+   */
+  readBody({ max, timeoutMs, budget }: BodyLimits): Promise<Uint8Array | BodyRefusal> {
+    const request = this.#request;
+    return new Promise((resolve) => {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = (result: Uint8Array | BodyRefusal) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (typeof result === 'string') {
+          // After the end no chunk comes; before it, the rest is dropped, not taken.
+          request.off('data', onData);
+          budget.give(size);
+          this.dropBody();
+        }
+        resolve(result);
+      };
+      const onData = (chunk: Uint8Array | string) => {
+        const bytes = asBytes(chunk);
+        if (size + bytes.byteLength > max) return settle('too-large');
+        if (!budget.take(bytes.byteLength)) return settle('busy');
+        size += bytes.byteLength;
+        chunks.push(bytes);
+      };
+      const timer = setTimeout(settle, timeoutMs, 'timeout');
+      if (this.#dropped) return settle('unreadable');
+      request.on('data', onData);
+      request.on('end', () => settle(concatBytes(chunks, size)));
+      // The client went away mid-body, or the stream broke: a close before the end.
+      const unreadable = () => settle('unreadable');
+      request.on('error', unreadable);
+      request.on('close', unreadable);
+      request.resume();
+    });
+  }
 }
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
@@ -255,7 +266,7 @@ function receiveDirectly(
   request: NodeLikeRequest,
   response: NodeLikeResponse,
 ): Promise<void> {
-  const delivery = nodeDelivery(request);
+  const delivery = new NodeDelivery(request);
   return receive(delivery).then((result) => {
     // An answer given before the body was read (405 for a PUT) leaves the rest to drop.
     delivery.dropBody();

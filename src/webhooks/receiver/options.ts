@@ -230,8 +230,18 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
         ),
     });
   const deadlines = new Deadlines(storeTimeoutMs);
-  const bound = <T>(step: Promise<T>, name: string) =>
-    deadlines.bound(step, () => `The webhook ${name} took longer than ${storeTimeoutMs} ms`);
+  /** Bounds the steps of one party (the store, the bus, the queue): each step's message is made once, not per call. */
+  const boundOf = (party: string) => {
+    const lateness = new Map<string, () => string>();
+    return <T>(step: Promise<T>, name: string): Promise<T> => {
+      let late = lateness.get(name);
+      if (!late) {
+        late = () => `The webhook ${party}'s ${name} took longer than ${storeTimeoutMs} ms`;
+        lateness.set(name, late);
+      }
+      return deadlines.bound(step, late);
+    };
+  };
   const allowedIps = read.of<readonly string[]>('allowedIps', Array.isArray, 'a list of addresses and CIDR ranges');
   const trustedProxies = read.of<TrustProxy>(
     'trustProxy',
@@ -258,9 +268,9 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
     trustProxy,
     clientIp: read.fn('clientIp'),
     bus,
-    bounded: store.inProcess ? (step) => step : (step, name) => bound(step, `store's ${name}`),
-    boundedBus: (step, name) => bound(step, `bus's ${name}`),
-    boundedQueue: (step, name) => bound(step, `queue's ${name}`),
+    bounded: store.inProcess ? (step) => step : boundOf('store'),
+    boundedBus: boundOf('bus'),
+    boundedQueue: boundOf('queue'),
     report,
   };
 }
