@@ -230,18 +230,11 @@ export function resolveHandlerOptions(options: WebhookHandlerOptions): ReceiverS
         ),
     });
   const deadlines = new Deadlines(storeTimeoutMs);
-  /** Bounds the steps of one party (the store, the bus, the queue): each step's message is made once, not per call. */
-  const boundOf = (party: string) => {
-    const lateness = new Map<string, () => string>();
-    return <T>(step: Promise<T>, name: string): Promise<T> => {
-      let late = lateness.get(name);
-      if (!late) {
-        late = () => `The webhook ${party}'s ${name} took longer than ${storeTimeoutMs} ms`;
-        lateness.set(name, late);
-      }
-      return deadlines.bound(step, late);
-    };
-  };
+  /** Bounds the steps of one party (the store, the bus, the queue); a step's message is made only when it is late. */
+  const boundOf =
+    (party: string) =>
+    <T>(step: Promise<T>, name: string): Promise<T> =>
+      deadlines.bound(step, () => `The webhook ${party}'s ${name} took longer than ${storeTimeoutMs} ms`);
   const allowedIps = read.of<readonly string[]>('allowedIps', Array.isArray, 'a list of addresses and CIDR ranges');
   const trustedProxies = read.of<TrustProxy>(
     'trustProxy',
