@@ -1,5 +1,6 @@
 // Deadlines: one timer bounds every store step of a receiver.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 
 describe('the bounds on store steps', () => {
@@ -23,5 +24,19 @@ describe('the bounds on store steps', () => {
     const unbounded = new Deadlines(Infinity).bound(step, () => 'never late');
     assert.equal(unbounded, step);
     assert.equal(await unbounded, 'unbounded');
+  });
+
+  test('a timer left armed after every wait has ended does not keep the process alive', async () => {
+    const url = new URL('../../dist/webhooks/deadlines.js', import.meta.url).href;
+    // A step bounded by 30 s, over at once: the process ends now, not when the timer would fire.
+    const script = `const { Deadlines } = await import(${JSON.stringify(url)});
+      await new Deadlines(30000).bound(Promise.resolve('done'), () => 'late');`;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await new Promise((resolve) => child.once('exit', (exitCode, signal) => resolve(signal ?? exitCode)));
+    clearTimeout(timer);
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 10_000, `the process ended after ${Date.now() - started} ms`);
   });
 });

@@ -56,3 +56,18 @@ test('the allowlist: the socket, a trusted proxy, clientIp; unknown is refused a
   assert.deepEqual(admit(delivery({ socketAddress: undefined }), allowed).body, { error: 'IP_NOT_ALLOWED' });
   assert.match(errors[0], /no client address: pass clientIp/);
 });
+
+test("a signature header's shape is checked before reading: 128 hex digits, any case, whitespace around them", () => {
+  const hex = '0123456789abcdefABCDEF'.repeat(6).slice(0, 128);
+  for (const signature of [hex, ` ${hex}\t`, hex.toUpperCase()]) {
+    assert.equal(admit(delivery({ headers: { 'smile-signature': signature } }), settingsOf()), undefined, signature);
+  }
+  for (const signature of [hex.slice(1), `${hex}0`, `${hex.slice(1)}g`, `${hex.slice(0, 64)} ${hex.slice(65)}`]) {
+    const request = delivery({ headers: { 'smile-signature': signature } });
+    assert.deepEqual(admit(request, settingsOf()).body, { error: 'BAD_SIGNATURE' }, signature);
+    assert.equal(request.dropped, true);
+  }
+  assert.deepEqual(admit(delivery({ headers: { 'smile-signature': '  ' } }), settingsOf()).body, {
+    error: 'MISSING_SIGNATURE',
+  });
+});
