@@ -18,8 +18,6 @@ export class Deadlines {
   readonly #queue: Pending[] = [];
   #head = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  // Whether the timer keeps the process alive: only while a step is pending.
-  #holding = false;
 
   constructor(ms: number) {
     this.#ms = ms;
@@ -59,7 +57,6 @@ export class Deadlines {
     if (!head) return;
     // Timers take at most 2³¹ - 1 ms; a longer wait is swept then, and armed again.
     this.#timer = setTimeout(() => this.#sweep(), Math.min(MAX_DELAY_MS, Math.max(0, head.deadline - Date.now())));
-    this.#holding = true;
   }
 
   /**
@@ -76,14 +73,13 @@ export class Deadlines {
    * Keeps the process alive for the timer, or not. Once no step is pending, the timer stays armed
    * until its deadline, rather than cleared and set again for the next step, but it must not hold
    * open a process that has nothing else to do (a server closed, a worker shutting down), for up
-   * to the whole bound. Where timers cannot be unreferenced (not Node), it holds until it fires.
+   * to the whole bound. Node's `ref` and `unref` do nothing when the timer is so already. Where
+   * timers cannot be unreferenced (not Node), it holds until it fires.
    */
   #hold(holding: boolean): void {
-    if (this.#timer === undefined || this.#holding === holding) return;
-    this.#holding = holding;
-    const timer = this.#timer as { ref?: () => void; unref?: () => void };
-    if (holding) timer.ref?.();
-    else timer.unref?.();
+    const timer = this.#timer as { ref?: () => void; unref?: () => void } | undefined;
+    if (holding) timer?.ref?.();
+    else timer?.unref?.();
   }
 
   /** Drops what is behind the head, now and then, so that the queue stays small. */
