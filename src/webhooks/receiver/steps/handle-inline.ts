@@ -46,9 +46,10 @@ export function inlineHandler(settings: ReceiverSettings): (event: SmileWebhookE
   /**
    * Marks the id done, and answers 200 without waiting for the store's reply: the mark is handed
    * to the store (ioredis writes it to its socket at once) before the answer is sent, and the
-   * answer is 200 whatever the reply says, as it always was, since `onEvent` has run. A mark that fails is told
-   * to `onError`. Meanwhile a duplicate finds the id still claimed (409, and Smile's retry finds it
-   * done): not waiting takes one round trip to the store off every delivery, and nothing else.
+   * answer is 200 whatever the reply says, as it always was, since `onEvent` has run. A mark that
+   * fails is told to `onError`. Meanwhile a duplicate finds the id still claimed (409, and Smile's
+   * retry finds it done): not waiting takes one round trip to the store off every delivery, and
+   * nothing else.
    */
   const markDone = (event: SmileWebhookEvent, token: string) => {
     bounded(store.complete(event.id, token, doneTtlMs), 'complete').catch((error: unknown) => report(error, event));
